@@ -1,0 +1,2 @@
+export { apidocsRoutes } from "./routes";
+export { openApiDocument } from "./openapi";

@@ -1,0 +1,32 @@
+// The dependencies every capability receives: the platform (built in server.ts) and the services of the
+// capabilities (built in services.ts). No module-level singletons: everything flows from here.
+import type { Config } from "./platform/config";
+import type { Db } from "./platform/db";
+import type { Clock } from "./platform/clock";
+import type { Logger } from "./platform/log";
+import type { Bus } from "./platform/bus";
+import type { Views } from "./platform/views";
+import type { Assets } from "./platform/assets";
+import type { SseBroker } from "./platform/sse";
+import type { Metrics } from "./platform/metrics";
+import type { Scheduler } from "./platform/scheduler";
+import type { Sealer } from "./platform/crypto";
+import type { Services } from "./services";
+
+export interface Platform {
+  cfg: Readonly<Config>;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  bus: Bus;
+  views: Views;
+  assets: Assets;
+  sse: SseBroker;
+  metrics: Metrics;
+  scheduler: Scheduler;
+  sealer: Sealer;
+  /** Process start (for uptime), wall-clock milliseconds. */
+  startedAt: number;
+}
+
+export type Deps = Platform & Services;

@@ -1,0 +1,1 @@
+export { opsRoutes, health, VERSION } from "./routes";

@@ -1,0 +1,170 @@
+// start(): open the database → migrate → build services → first admin → scheduler → listen. stop() drains:
+// it stops accepting, lets requests in flight finish, closes live streams, stops jobs and closes the database.
+import { join } from "node:path";
+import type { Server } from "bun";
+import { loadConfig, type Config } from "./platform/config";
+import { withGeneratedSecrets } from "./platform/secrets";
+import { openDb, type Db } from "./platform/db";
+import { migrate } from "./platform/migrate";
+import { systemClock, type Clock } from "./platform/clock";
+import { createLogger, type Logger } from "./platform/log";
+import { Bus } from "./platform/bus";
+import { Views } from "./platform/views";
+import { loadAssets } from "./platform/assets";
+import { SseBroker } from "./platform/sse";
+import { Metrics } from "./platform/metrics";
+import { Scheduler } from "./platform/scheduler";
+import { createSealer } from "./platform/crypto";
+import { setRequestInfo, requestInfo } from "./platform/http";
+import { createServices } from "./services";
+import { buildApp } from "./app";
+import { registerJobs } from "./jobs";
+import { registerLive } from "./live";
+import type { Deps, Platform } from "./deps";
+
+export interface StartOptions {
+  env?: Record<string, string | undefined>;
+  clock?: Clock;
+  log?: Logger;
+  /** Print the human-readable banner (where to log in, the setup link) on stderr. */
+  banner?: boolean;
+}
+
+export interface Running {
+  url: string;
+  port: number;
+  deps: Deps;
+  routes: ReturnType<typeof buildApp>["routes"];
+  /** Handles one request without the network (tests of the route layer). */
+  handle(req: Request): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/** The database file inside DATA_DIR. */
+export function dbPath(cfg: Config): string {
+  return join(cfg.dataDir, "centralino.db");
+}
+
+/** Opens and migrates the database of `cfg` (CLI commands share this with the server). */
+export function openDatabase(cfg: Config, now: number): Db {
+  const db = openDb(dbPath(cfg));
+  migrate(db, now);
+  return db;
+}
+
+/** Builds the platform and services without listening (the CLI uses this too). */
+export async function assemble(cfg: Readonly<Config>, o: { clock?: Clock; log?: Logger } = {}): Promise<Deps> {
+  const clock = o.clock ?? systemClock;
+  const log = o.log ?? createLogger(cfg.logLevel);
+  const db = openDatabase(cfg, clock.now());
+  const platform: Platform = {
+    cfg,
+    db,
+    clock,
+    log,
+    bus: new Bus((event, err) => log.error("event subscriber failed", { event, err })),
+    views: new Views(),
+    assets: await loadAssets(),
+    sse: new SseBroker(),
+    metrics: new Metrics(),
+    scheduler: new Scheduler(log, Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"),
+    sealer: createSealer(cfg.secretKey!),
+    startedAt: Date.now(),
+  };
+  return { ...platform, ...createServices(platform) };
+}
+
+async function ensureFirstAdmin(d: Deps, banner: boolean): Promise<void> {
+  if (d.users.list({ afterId: 0, limit: 1 }).length) return;
+  if (d.cfg.adminEmail && d.cfg.adminPassword) {
+    await d.users.createOwner(d.cfg.adminEmail, "Admin", d.cfg.adminPassword, { actor: null, system: true });
+    d.log.info("created the first owner from ADMIN_EMAIL", { email: d.cfg.adminEmail });
+    return;
+  }
+  const token = d.auth.setupToken();
+  if (banner && token) {
+    // The one-time link is printed for the operator on purpose; it is never written to the JSON log.
+    process.stderr.write(`\n  No account exists yet. Create the owner at:\n    ${d.cfg.baseUrl}/setup?token=${token}\n\n`);
+  }
+}
+
+const SECURITY_HEADERS: Record<string, string> = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "same-origin",
+  "x-frame-options": "DENY",
+  "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+};
+
+const QUIET = /^\/(public\/|healthz|metrics|events|favicon)/;
+
+/** Starts Centralino and returns a handle to stop it. */
+export async function start(opts: StartOptions = {}): Promise<Running> {
+  const cfg = withGeneratedSecrets(loadConfig(opts.env ?? process.env));
+  const deps = await assemble(cfg, opts);
+  const { app, routes } = buildApp(deps);
+  await ensureFirstAdmin(deps, opts.banner ?? false);
+  registerJobs(deps);
+  registerLive(deps);
+  deps.scheduler.start();
+
+  const tls = cfg.tlsCert && cfg.tlsKey ? { cert: Bun.file(cfg.tlsCert), key: Bun.file(cfg.tlsKey) } : undefined;
+  const handle = async (req: Request, server: Server<unknown> | null): Promise<Response> => {
+    const t0 = performance.now();
+    const ip = server?.requestIP(req)?.address ?? "127.0.0.1";
+    const rid = /^[\w-]{8,64}$/.test(req.headers.get("x-request-id") ?? "") ? req.headers.get("x-request-id")! : crypto.randomUUID();
+    setRequestInfo(req, { rid, ip, start: t0, route: "", actor: null, server });
+    let res: Response;
+    try {
+      res = await app.handle(req);
+    } catch (err) {
+      deps.log.error("request crashed", { rid, err });
+      res = Response.json({ error: { code: "internal_error", message: `Something went wrong on the server (request ${rid}).` } }, { status: 500 });
+    }
+    const info = requestInfo(req);
+    const path = new URL(req.url).pathname;
+    res.headers.set("x-request-id", rid);
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) if (!res.headers.has(k)) res.headers.set(k, v);
+    if (tls) res.headers.set("strict-transport-security", "max-age=31536000");
+    const seconds = (performance.now() - t0) / 1000;
+    deps.metrics.observeRequest(req.method, info.route || "(unmatched)", res.status, seconds);
+    const line = { rid, method: req.method, path, route: info.route, status: res.status, ms: Math.round(seconds * 10000) / 10, ip, actor: info.actor?.label };
+    if (QUIET.test(path) || path.startsWith("/webhooks/")) deps.log.debug("request", line);
+    else deps.log.info("request", line);
+    return res;
+  };
+
+  const server = Bun.serve({
+    port: cfg.port,
+    hostname: cfg.host,
+    tls,
+    maxRequestBodySize: 64 * 1024 * 1024,
+    idleTimeout: 30,
+    fetch: (req, srv) => handle(req, srv),
+    error: (err) => {
+      deps.log.error("server error", { err });
+      return new Response("Internal Server Error", { status: 500 });
+    },
+  });
+  const url = `${tls ? "https" : "http"}://${cfg.host === "0.0.0.0" ? "localhost" : cfg.host}:${server.port}`;
+  deps.log.info("listening", { url, data_dir: cfg.dataDir, base_url: cfg.baseUrl });
+  if (opts.banner) process.stderr.write(`  Centralino is ready: open ${url}/ in a browser.\n`);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port: server.port!,
+    deps,
+    routes,
+    handle: (req) => handle(req, null),
+    stop() {
+      stopping ??= (async () => {
+        deps.scheduler.stop();
+        deps.sse.close();
+        await server.stop(false);
+        deps.db.close();
+        deps.log.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}

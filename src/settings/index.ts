@@ -1,0 +1,3 @@
+export { createSettings, type SettingsService } from "./service";
+export { SETTINGS, SETTING_KEYS, type SettingKey, type SettingsValues } from "./definitions";
+export { settingsRoutes } from "./routes";

@@ -1,0 +1,2 @@
+export { shellRoutes, safeNext } from "./routes";
+export { NAV, navFor, type NavItem } from "./nav";

@@ -1,0 +1,28 @@
+// The navigation: each entry shows only to roles holding its permission (the server checks again on the route).
+import type { Actor } from "../auth/actor";
+import type { Permission } from "../auth/permissions";
+
+export interface NavItem {
+  href: string;
+  /** i18n key of the label. */
+  label: string;
+  icon: string;
+  perm: Permission | null;
+  section: "main" | "admin";
+}
+
+export const NAV: NavItem[] = [
+  { href: "/", label: "nav.home", icon: "home", perm: null, section: "main" },
+  { href: "/users", label: "nav.users", icon: "users", perm: "users:read", section: "admin" },
+  { href: "/teams", label: "nav.teams", icon: "team", perm: "teams:read", section: "admin" },
+  { href: "/roles", label: "nav.roles", icon: "shield", perm: "roles:read", section: "admin" },
+  { href: "/settings", label: "nav.settings", icon: "gear", perm: "settings:read", section: "admin" },
+  { href: "/settings/tokens", label: "nav.tokens", icon: "key", perm: "tokens:read", section: "admin" },
+  { href: "/api/docs", label: "nav.api_docs", icon: "book", perm: null, section: "admin" },
+];
+
+/** The entries `actor` may see, with `active` set for the current path. */
+export function navFor(actor: Actor | null, path: string) {
+  const best = NAV.filter((n) => (n.href === "/" ? path === "/" : path === n.href || path.startsWith(n.href + "/"))).sort((a, b) => b.href.length - a.href.length)[0];
+  return NAV.filter((n) => !n.perm || actor?.perms.has(n.perm)).map((n) => ({ ...n, active: n === best }));
+}

@@ -1,0 +1,2 @@
+export { createTeams, type TeamsService, type TeamInput } from "./service";
+export { teamsRoutes } from "./routes";

@@ -1,0 +1,3 @@
+export { createTokens, type TokensService, type TokenInput, TOKEN_PREFIX } from "./service";
+export type { TokenView } from "./store";
+export { tokensRoutes } from "./routes";
