@@ -1,5 +1,6 @@
 // The scheduled-job table (STYLE.md "Scheduler"): each job's run function lives with its capability.
 import type { Deps } from "./deps";
+import { maintain } from "./platform/db";
 
 export function registerJobs(d: Deps): void {
   d.scheduler.add({
@@ -12,9 +13,6 @@ export function registerJobs(d: Deps): void {
     name: "db.maintenance",
     cron: "30 3 * * *",
     description: "Nightly: checkpoint the WAL into the database file and refresh the query planner's statistics.",
-    run: () => {
-      d.db.raw.run("PRAGMA wal_checkpoint(TRUNCATE)");
-      d.db.raw.run("PRAGMA optimize");
-    },
+    run: () => maintain(d.db),
   });
 }

@@ -1,6 +1,6 @@
 // Sign-in, sessions, throttling, CSRF, passwords and two-step verification over real HTTP.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { PASSWORD, startTestApp, type TestApp } from "./support/app";
+import { PASSWORD, ownerActor, startTestApp, type TestApp } from "./support/app";
 import { Client } from "./support/client";
 import { totpAt, stepOf, base32Decode } from "../src/auth/totp";
 import { sha256 } from "../src/platform/ids";
@@ -94,7 +94,7 @@ describe("sign-in", () => {
 
   test("a disabled user cannot sign in", async () => {
     const id = await app.user("agent", "gone@test.local");
-    await app.deps.users.update(id, { status: "disabled" }, { actor: (await app.deps.auth.sessionActor("x")) ?? null, system: true });
+    await app.deps.users.update(id, { status: "disabled" }, { actor: ownerActor(app.deps) });
     expect((await login("gone@test.local")).res.status).toBe(401);
   }, 10_000);
 

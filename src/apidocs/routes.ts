@@ -4,13 +4,15 @@ import { route, isApiPath, type AnyRoute } from "../platform/http";
 import { openApiDocument, openApiPath, operationId, plain } from "./openapi";
 import { example, fieldRows } from "./schema-view";
 
-export function apidocsRoutes(d: Deps, routes: readonly AnyRoute[]) {
+export function apidocsRoutes(d: Deps, others: readonly AnyRoute[]) {
   let doc: ReturnType<typeof openApiDocument> | null = null;
+  // The document describes every route, its own included (filled in below, read lazily).
+  const routes: AnyRoute[] = [...others];
   const documentFor = () => (doc ??= openApiDocument(routes, d.cfg.baseUrl));
-  const api = routes.filter((r) => isApiPath(r.path));
+  const api = () => routes.filter((r) => isApiPath(r.path));
   const groups = () => {
     const byTag = new Map<string, unknown[]>();
-    for (const r of api) {
+    for (const r of api()) {
       const entry = {
         id: operationId(r),
         method: r.method,
@@ -29,7 +31,7 @@ export function apidocsRoutes(d: Deps, routes: readonly AnyRoute[]) {
     }
     return [...byTag.entries()].map(([tag, ops]) => ({ tag, ops }));
   };
-  return [
+  const own = [
     route({
       method: "GET",
       path: "/api/v1/openapi.json",
@@ -45,4 +47,6 @@ export function apidocsRoutes(d: Deps, routes: readonly AnyRoute[]) {
       handler: (c) => c.page("@apidocs/index", { groups: groups(), baseUrl: d.cfg.baseUrl }, { title: c.t("nav.api_docs"), layout: c.actor ? "app" : "bare" }),
     }),
   ];
+  routes.push(...own);
+  return own;
 }

@@ -47,3 +47,9 @@ export function dbHealthy(db: Db): boolean {
     return false;
   }
 }
+
+/** Nightly upkeep: fold the WAL back into the database file and refresh the planner's statistics. */
+export function maintain(db: Db): void {
+  db.raw.run("PRAGMA wal_checkpoint(TRUNCATE)");
+  db.raw.run("PRAGMA optimize");
+}

@@ -1,5 +1,6 @@
 // Scheduled jobs in one table (Uptime Kuma jobs.js, PocketBase cron): croner with no overlap and errors logged.
 // Jobs can also be run by name, for tests and for admins. Long-running loops are never cron jobs.
+// Croner job names are process-global, so names stay in our table (several apps run in one test process).
 import { Cron } from "croner";
 import type { Logger } from "./log";
 
@@ -30,7 +31,7 @@ export class Scheduler {
   start(): void {
     for (const job of this.jobs.values()) {
       this.crons.push(
-        new Cron(job.cron, { name: job.name, protect: true, timezone: this.timezone, unref: true, catch: (e) => this.log.error("job failed", { job: job.name, err: e }) }, () => this.runJob(job)),
+        new Cron(job.cron, { protect: true, timezone: this.timezone, unref: true, catch: (e) => this.log.error("job failed", { job: job.name, err: e }) }, () => this.runJob(job)),
       );
     }
   }

@@ -32,6 +32,12 @@ export interface TestApp {
 
 export const PASSWORD = "correct horse battery";
 
+/** An actor holding every permission, for setting up fixtures through the real services. */
+export function ownerActor(d: Running["deps"]) {
+  const owner = d.roles.byKey("owner")!;
+  return { kind: "user" as const, userId: null, tokenId: null, label: "test", name: "test", roleKey: "owner", perms: new Set(owner.permissions), session: null, language: null, theme: "auto" as const, mustChangePassword: false };
+}
+
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(join(tmpdir(), "centralino-test-"));
   const clock = new ManualClock(Date.now());
@@ -56,9 +62,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async user(role, email = `${role}@test.local`) {
       const existing = d.users.byEmail(email);
       if (existing) return existing.id;
-      const owner = d.roles.byKey("owner")!;
-      const actor = { kind: "user" as const, userId: null, tokenId: null, label: "test", name: "test", roleKey: "owner", perms: new Set(owner.permissions), session: null, language: null, theme: "auto" as const, mustChangePassword: false };
-      const u = await d.users.create({ email, name: `Test ${role}`, password: PASSWORD, role }, { actor });
+      const u = await d.users.create({ email, name: `Test ${role}`, password: PASSWORD, role }, { actor: ownerActor(d) });
       users.set(role, u.id);
       return u.id;
     },
@@ -72,9 +76,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     token(role) {
       let t = tokens.get(role);
       if (!t) {
-        const owner = d.roles.byKey("owner")!;
-        const actor = { kind: "user" as const, userId: null, tokenId: null, label: "test", name: "test", roleKey: "owner", perms: new Set(owner.permissions), session: null, language: null, theme: "auto" as const, mustChangePassword: false };
-        t = d.tokens.create({ name: `test-${role}`, role }, { actor }).token;
+        t = d.tokens.create({ name: `test-${role}`, role }, { actor: ownerActor(d) }).token;
         tokens.set(role, t);
       }
       return t;
