@@ -36,6 +36,7 @@ CREATE TABLE alerts (
   title TEXT NOT NULL,
   body TEXT NOT NULL DEFAULT '',
   link TEXT,                      -- a relative URL where the admin can act
+  i18n TEXT,                      -- JSON {"title":[key,vars],"body":[key,vars]}: shown in each reader's language
   occurrences INTEGER NOT NULL DEFAULT 1,
   dismissed_at INTEGER,
   dismissed_by INTEGER

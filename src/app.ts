@@ -20,6 +20,10 @@ import { apidocsRoutes } from "./apidocs";
 import { homeRoutes } from "./home";
 import { profileRoutes } from "./profile";
 import { shellRoutes } from "./shell";
+import { numbersRoutes } from "./numbers";
+import { conversationsRoutes } from "./conversations";
+import { canSee } from "./conversations/routes";
+import { mediaRoutes, whatsappRoutes } from "./whatsapp";
 import { createRenderer } from "./shell/page";
 
 export const LANG_COOKIE = "cs_lang";
@@ -40,6 +44,13 @@ export function allRoutes(d: Deps): AnyRoute[] {
     ...settingsRoutes(d),
     ...auditRoutes(d),
     ...alertsRoutes(d),
+    ...whatsappRoutes(d),
+    ...numbersRoutes(d),
+    ...conversationsRoutes(d),
+    ...mediaRoutes(d, (actor, id) => {
+      const c = d.conversations.get(id);
+      return !!c && canSee(d, actor, c);
+    }),
   ];
   return [...routes, ...apidocsRoutes(d, routes)];
 }

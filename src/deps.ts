@@ -27,6 +27,8 @@ export interface Platform {
   sealer: Sealer;
   /** Process start (for uptime), wall-clock milliseconds. */
   startedAt: number;
+  /** Facts known once the server listens: how this process reaches itself (the built-in simulator). */
+  runtime: { selfUrl: string };
 }
 
 export type Deps = Platform & Services;

@@ -1,8 +1,28 @@
 // The scheduled-job table (STYLE.md "Scheduler"): each job's run function lives with its capability.
 import type { Deps } from "./deps";
 import { maintain } from "./platform/db";
+import { pruneWebhookEvents } from "./whatsapp/jobs";
+import { refreshAllHealth, syncAllTemplates } from "./numbers/jobs";
 
 export function registerJobs(d: Deps): void {
+  d.scheduler.add({
+    name: "numbers.health",
+    cron: "*/15 * * * *",
+    description: "Every 15 minutes: read each connected number's status, quality and limit from the Graph API.",
+    run: () => refreshAllHealth(d),
+  });
+  d.scheduler.add({
+    name: "numbers.templates",
+    cron: "7,37 * * * *",
+    description: "Every 30 minutes: sync message templates of every WhatsApp Business Account from Meta.",
+    run: () => syncAllTemplates(d),
+  });
+  d.scheduler.add({
+    name: "webhooks.prune",
+    cron: "45 3 * * *",
+    description: "Nightly: forget processed webhook bodies older than 30 days (their content lives on in messages).",
+    run: () => void pruneWebhookEvents(d),
+  });
   d.scheduler.add({
     name: "auth.sweep",
     cron: "17 * * * *",

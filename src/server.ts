@@ -70,8 +70,9 @@ export async function assemble(cfg: Readonly<Config>, o: { clock?: Clock; log?: 
     scheduler: new Scheduler(log, Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC"),
     sealer: createSealer(cfg.secretKey!),
     startedAt: Date.now(),
+    runtime: { selfUrl: `http://127.0.0.1:${cfg.port}` },
   };
-  return { ...platform, ...createServices(platform) };
+  return createServices(platform);
 }
 
 async function ensureFirstAdmin(d: Deps, banner: boolean): Promise<void> {
@@ -99,16 +100,83 @@ const QUIET = /^\/(public\/|healthz|metrics|events|favicon)/;
 
 /** Starts Centralino and returns a handle to stop it. */
 export async function start(opts: StartOptions = {}): Promise<Running> {
-  const cfg = withGeneratedSecrets(loadConfig(opts.env ?? process.env));
-  const deps = await assemble(cfg, opts);
-  const { app, routes } = buildApp(deps);
-  await ensureFirstAdmin(deps, opts.banner ?? false);
-  registerJobs(deps);
-  registerLive(deps);
-  deps.scheduler.start();
+  const env = opts.env ?? process.env;
+  const cfg0 = withGeneratedSecrets(loadConfig(env));
+  const tls = cfg0.tlsCert && cfg0.tlsKey ? { cert: Bun.file(cfg0.tlsCert), key: Bun.file(cfg0.tlsKey) } : undefined;
 
-  const tls = cfg.tlsCert && cfg.tlsKey ? { cert: Bun.file(cfg.tlsCert), key: Bun.file(cfg.tlsKey) } : undefined;
-  const handle = async (req: Request, server: Server<unknown> | null): Promise<Response> => {
+  // Bind first, so PORT=0 resolves to a real port before anything uses BASE_URL; requests that arrive while the
+  // rest starts wait for it.
+  let handler: ((req: Request, srv: Server<unknown> | null) => Promise<Response>) | null = null;
+  let markReady!: () => void;
+  const ready = new Promise<void>((r) => (markReady = r));
+  const server = Bun.serve({
+    port: cfg0.port,
+    hostname: cfg0.host,
+    tls,
+    maxRequestBodySize: 64 * 1024 * 1024,
+    idleTimeout: 30,
+    fetch: async (req, srv) => {
+      if (!handler) await ready;
+      return handler!(req, srv);
+    },
+    error: () => new Response("Internal Server Error", { status: 500 }),
+  });
+  const scheme = tls ? "https" : "http";
+  const cfg = Object.freeze({ ...cfg0, baseUrl: env.BASE_URL ? cfg0.baseUrl : `${scheme}://localhost:${server.port}` });
+
+  let deps: Deps;
+  let routes: ReturnType<typeof buildApp>["routes"];
+  try {
+    deps = await assemble(cfg, opts);
+    deps.runtime.selfUrl = `${scheme}://127.0.0.1:${server.port}`;
+    const built = buildApp(deps);
+    routes = built.routes;
+    await ensureFirstAdmin(deps, opts.banner ?? false);
+    registerJobs(deps);
+    registerLive(deps);
+    deps.scheduler.start();
+    deps.processor.start();
+    deps.media.start();
+    handler = requestHandler(deps, built.app, !!tls);
+  } catch (e) {
+    server.stop(true);
+    throw e;
+  } finally {
+    markReady();
+  }
+
+  const url = `${scheme}://${cfg.host === "0.0.0.0" ? "localhost" : cfg.host}:${server.port}`;
+  deps.log.info("listening", { url, data_dir: cfg.dataDir, base_url: cfg.baseUrl });
+  if (opts.banner) process.stderr.write(`  Centralino is ready: open ${cfg.baseUrl}/ in a browser.\n`);
+
+  let stopping: Promise<void> | null = null;
+  return {
+    url,
+    port: server.port!,
+    deps,
+    routes,
+    handle: (req) => handler!(req, null),
+    stop() {
+      stopping ??= (async () => {
+        deps.scheduler.stop();
+        deps.sse.close();
+        await server.stop(false);
+        deps.processor.stop();
+        deps.media.stop();
+        // Webhooks accepted before the stop are on disk; drain what is pending so a restart has less to do.
+        deps.intake.flush();
+        deps.processor.drain();
+        deps.db.close();
+        deps.log.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** Wraps the app: request id, client IP, security headers, metrics and the access log line. */
+function requestHandler(deps: Deps, app: ReturnType<typeof buildApp>["app"], tls: boolean) {
+  return async (req: Request, server: Server<unknown> | null): Promise<Response> => {
     const t0 = performance.now();
     const ip = server?.requestIP(req)?.address ?? "127.0.0.1";
     const rid = /^[\w-]{8,64}$/.test(req.headers.get("x-request-id") ?? "") ? req.headers.get("x-request-id")! : crypto.randomUUID();
@@ -131,40 +199,5 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
     if (QUIET.test(path) || path.startsWith("/webhooks/")) deps.log.debug("request", line);
     else deps.log.info("request", line);
     return res;
-  };
-
-  const server = Bun.serve({
-    port: cfg.port,
-    hostname: cfg.host,
-    tls,
-    maxRequestBodySize: 64 * 1024 * 1024,
-    idleTimeout: 30,
-    fetch: (req, srv) => handle(req, srv),
-    error: (err) => {
-      deps.log.error("server error", { err });
-      return new Response("Internal Server Error", { status: 500 });
-    },
-  });
-  const url = `${tls ? "https" : "http"}://${cfg.host === "0.0.0.0" ? "localhost" : cfg.host}:${server.port}`;
-  deps.log.info("listening", { url, data_dir: cfg.dataDir, base_url: cfg.baseUrl });
-  if (opts.banner) process.stderr.write(`  Centralino is ready: open ${url}/ in a browser.\n`);
-
-  let stopping: Promise<void> | null = null;
-  return {
-    url,
-    port: server.port!,
-    deps,
-    routes,
-    handle: (req) => handle(req, null),
-    stop() {
-      stopping ??= (async () => {
-        deps.scheduler.stop();
-        deps.sse.close();
-        await server.stop(false);
-        deps.db.close();
-        deps.log.info("stopped");
-      })();
-      return stopping;
-    },
   };
 }

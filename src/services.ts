@@ -1,5 +1,5 @@
 // Builds every capability's service from the platform, in dependency order.
-import type { Platform } from "./deps";
+import type { Deps, Platform } from "./deps";
 import { createAudit, type AuditService } from "./audit";
 import { createAlerts, type AlertsService } from "./alerts";
 import { createSettings, type SettingsService } from "./settings";
@@ -8,6 +8,10 @@ import { createTeams, type TeamsService } from "./teams";
 import { createUsers, type UsersService } from "./users";
 import { createTokens, type TokensService } from "./tokens";
 import { createAuth, type AuthService } from "./auth";
+import { createContacts, type ContactsService } from "./contacts";
+import { createConversations, type ConversationsService } from "./conversations";
+import { createNumbers, type NumbersService } from "./numbers";
+import { GraphClient, Intake, MediaFetcher, Processor } from "./whatsapp";
 
 export interface Services {
   audit: AuditService;
@@ -18,9 +22,16 @@ export interface Services {
   users: UsersService;
   tokens: TokensService;
   auth: AuthService;
+  graph: GraphClient;
+  numbers: NumbersService;
+  contacts: ContactsService;
+  conversations: ConversationsService;
+  intake: Intake;
+  processor: Processor;
+  media: MediaFetcher;
 }
 
-export function createServices(p: Platform): Services {
+export function createServices(p: Platform, graph: GraphClient = new GraphClient()): Deps {
   const audit = createAudit(p);
   const alerts = createAlerts(p);
   const settings = createSettings(p, audit);
@@ -30,5 +41,13 @@ export function createServices(p: Platform): Services {
   const users = createUsers(p, { roles, teams, settings, audit });
   const tokens = createTokens(p, { roles, users, audit });
   const auth = createAuth(p, { users, roles, tokens, settings, audit, alerts });
-  return { audit, alerts, settings, roles, teams, users, tokens, auth };
+  const numbers = createNumbers(p, { graph, teams, audit, alerts });
+  const contacts = createContacts(p);
+  const conversations = createConversations(p);
+  // The background workers need every service: they get the finished object.
+  const d = { ...p, audit, alerts, settings, roles, teams, users, tokens, auth, graph, numbers, contacts, conversations } as Deps;
+  d.processor = new Processor(d);
+  d.media = new MediaFetcher(d);
+  d.intake = new Intake(p.db, () => d.processor.wake());
+  return d;
 }

@@ -5,8 +5,9 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { manifestSource } from "../src/manifest";
-import en from "../src/i18n/en.json";
-import it from "../src/i18n/it.json";
+import { LOCALES } from "../src/platform/i18n";
+
+const { en, it } = LOCALES;
 
 const ROOT = join(import.meta.dir, "..");
 function walk(dir: string, ext: string): string[] {
@@ -15,7 +16,7 @@ function walk(dir: string, ext: string): string[] {
 const read = (f: string) => readFileSync(f, "utf8");
 
 describe("house rules", () => {
-  test("src/platform/embedded.ts lists every view and migration (run `bun run src/manifest.ts`)", () => {
+  test("src/platform/embedded.ts lists every view, migration and message file (run `bun run src/manifest.ts`)", () => {
     expect(read(join(ROOT, "src/platform/embedded.ts"))).toBe(manifestSource());
   });
 

@@ -61,7 +61,7 @@ describe("permission matrix (R5)", () => {
   test("public routes are few and known", () => {
     const pub = app.running.routes.filter((r) => r.access === "public").map((r) => `${r.method} ${r.path}`).sort();
     expect(pub).toEqual(
-      ["GET /api/docs", "GET /api/v1/openapi.json", "GET /favicon.ico", "GET /healthz", "GET /lang/:code", "GET /login", "GET /login/totp", "GET /metrics", "GET /public/*", "GET /setup", "POST /login", "POST /login/totp", "POST /setup"].sort(),
+      ["GET /webhooks/whatsapp", "POST /webhooks/whatsapp", "GET /api/docs", "GET /api/v1/openapi.json", "GET /favicon.ico", "GET /healthz", "GET /lang/:code", "GET /login", "GET /login/totp", "GET /metrics", "GET /public/*", "GET /setup", "POST /login", "POST /login/totp", "POST /setup"].sort(),
     );
   });
 

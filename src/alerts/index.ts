@@ -1,3 +1,3 @@
-export { createAlerts, type AlertsService, type PostAlert } from "./service";
+export { createAlerts, type AlertsService, type PostAlert, type Text } from "./service";
 export type { AlertRow } from "./store";
 export { alertsRoutes } from "./routes";

@@ -9,10 +9,16 @@ declare module "../platform/bus" {
   }
 }
 
+/** A UI text key and its placeholder values. */
+export type Text = [key: string, vars?: Record<string, string | number>];
+
 export interface PostAlert {
   level: AlertRow["level"];
+  /** English text, for logs, the API and readers without a translation. */
   title: string;
   body?: string;
+  /** The same title and body as text keys, so each admin reads them in their language. */
+  i18n?: { title: Text; body?: Text };
   link?: string | null;
   /** One open alert per key: posting the same key again updates it. */
   key?: string;
@@ -31,7 +37,7 @@ export interface AlertsService {
 export function createAlerts(p: Platform): AlertsService {
   return {
     post(a) {
-      const id = upsertAlert(p.db, { level: a.level, title: a.title, body: a.body ?? "", link: a.link ?? null, dedupe_key: a.key ?? null }, p.clock.now());
+      const id = upsertAlert(p.db, { level: a.level, title: a.title, body: a.body ?? "", link: a.link ?? null, dedupe_key: a.key ?? null, i18n: a.i18n ? JSON.stringify(a.i18n) : null }, p.clock.now());
       p.log.warn("admin alert", { alert: id, level: a.level, title: a.title });
       p.bus.emit("alert.posted", { alertId: id, level: a.level });
       p.bus.emit("alert.changed", { alertId: id });

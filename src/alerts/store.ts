@@ -10,6 +10,7 @@ export interface AlertRow {
   title: string;
   body: string;
   link: string | null;
+  i18n: string | null;
   occurrences: number;
   dismissed_at: number | null;
   dismissed_by: number | null;
@@ -21,6 +22,7 @@ export interface NewAlert {
   title: string;
   body: string;
   link: string | null;
+  i18n: string | null;
 }
 
 /** Inserts an alert, or bumps the open one with the same dedupe key; returns its id. */
@@ -28,11 +30,12 @@ export function upsertAlert(db: Db, a: NewAlert, now: number): number {
   if (a.dedupe_key) {
     const open = db.query<{ id: number }>("SELECT id FROM alerts WHERE dedupe_key = ? AND dismissed_at IS NULL").get(a.dedupe_key);
     if (open) {
-      db.query("UPDATE alerts SET level = $level, title = $title, body = $body, link = $link, updated_at = $now, occurrences = occurrences + 1 WHERE id = $id").run({
+      db.query("UPDATE alerts SET level = $level, title = $title, body = $body, link = $link, i18n = $i18n, updated_at = $now, occurrences = occurrences + 1 WHERE id = $id").run({
         level: a.level,
         title: a.title,
         body: a.body,
         link: a.link,
+        i18n: a.i18n,
         now,
         id: open.id,
       });
@@ -40,7 +43,7 @@ export function upsertAlert(db: Db, a: NewAlert, now: number): number {
     }
   }
   return Number(
-    db.query("INSERT INTO alerts (at, updated_at, level, dedupe_key, title, body, link) VALUES ($now, $now, $level, $dedupe_key, $title, $body, $link)").run({ ...a, now }).lastInsertRowid,
+    db.query("INSERT INTO alerts (at, updated_at, level, dedupe_key, title, body, link, i18n) VALUES ($now, $now, $level, $dedupe_key, $title, $body, $link, $i18n)").run({ ...a, now }).lastInsertRowid,
   );
 }
 

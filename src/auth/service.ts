@@ -104,9 +104,26 @@ export function createAuth(p: Platform, deps: { users: UsersService; roles: Role
     audit.record({ actor: null, ip, userAgent, label: email.slice(0, 254) }, { action: "auth.login_failed", target: user ? { kind: "user", id: user.id, label: user.email } : undefined, details: { reason } });
     p.metrics.inc("centralino_login_failures_total", "Failed sign-in attempts.");
     if (lockedEmail && user) {
-      alerts.post({ level: "warning", key: `lockout:${user.id}`, title: `Sign-in locked for ${user.email}`, body: `${settings.get("lockout_threshold")} failed attempts; locked for ${settings.get("lockout_minutes")} minutes.`, link: `/users/${user.id}` });
+      const vars = { email: user.email, n: settings.get("lockout_threshold"), minutes: settings.get("lockout_minutes") };
+      alerts.post({
+        level: "warning",
+        key: `lockout:${user.id}`,
+        title: `Sign-in locked for ${user.email}`,
+        body: `${vars.n} failed attempts; locked for ${vars.minutes} minutes.`,
+        i18n: { title: ["alerts.lockout_title", vars], body: ["alerts.lockout_body", vars] },
+        link: `/users/${user.id}`,
+      });
     }
-    if (lockedIp) alerts.post({ level: "warning", key: `lockout-ip:${ip}`, title: `Many failed sign-ins from ${ip}`, body: `${IP_POLICY.limit} failures within 15 minutes; that address waits 5 minutes.`, link: "/audit" });
+    if (lockedIp) {
+      const vars = { ip, n: IP_POLICY.limit };
+      alerts.post({
+        level: "warning",
+        key: `lockout-ip:${ip}`,
+        title: `Many failed sign-ins from ${ip}`,
+        body: `${IP_POLICY.limit} failures within 15 minutes; that address waits 5 minutes.`,
+        i18n: { title: ["alerts.lockout_ip_title", vars], body: ["alerts.lockout_ip_body", vars] },
+      });
+    }
     return { kind: "denied", status: 401 };
   }
 

@@ -28,6 +28,9 @@ import v24 from "../../views/users/form.eta" with { type: "text" };
 import v25 from "../../views/users/index.eta" with { type: "text" };
 import m0 from "../../migrations/0001_platform.sql" with { type: "text" };
 import m1 from "../../migrations/0002_accounts.sql" with { type: "text" };
+import m2 from "../../migrations/0003_messaging.sql" with { type: "text" };
+import t0 from "../i18n/en/core.json";
+import t1 from "../i18n/it/core.json";
 
 /** View name (`@dir/file` without .eta) → template text. */
 export const VIEWS: Record<string, string> = {
@@ -63,4 +66,11 @@ export const VIEWS: Record<string, string> = {
 export const MIGRATIONS: Record<string, string> = {
   "0001_platform.sql": m0,
   "0002_accounts.sql": m1,
+  "0003_messaging.sql": m2,
+};
+
+/** Language → its message files (src/i18n/<lang>/<area>.json), merged in this order. */
+export const MESSAGES: Record<string, Record<string, string>[]> = {
+  en: [t0],
+  it: [t1],
 };

@@ -355,7 +355,7 @@ async function run(spec: AnyRoute, v: Compiled, req: Request, params: Record<str
     info.actor = c.actor;
     c.locale = deps.locale(req, c.cookies, c.actor);
     c.t = deps.translator(c.locale);
-    if (!api) c.csrf = c.actor?.session?.csrf ?? deps.anonymousCsrf(c.cookies, c.headers);
+    if (!api && !spec.noCsrf) c.csrf = c.actor?.session?.csrf ?? deps.anonymousCsrf(c.cookies, c.headers);
     const gated = deps.gate?.(c, spec);
     if (gated) return gated;
     checkAccess(spec, c.actor, api);

@@ -2,7 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { LOCALES, negotiate, translator } from "./i18n";
 
 describe("i18n", () => {
-  test("every language has exactly the English keys, none empty", () => {
+  test("every language has exactly the English keys, none empty, and each file has its twin", () => {
+    const { MESSAGES } = require("./embedded") as typeof import("./embedded");
+    expect(MESSAGES.it!.length).toBe(MESSAGES.en!.length);
     const en = Object.keys(LOCALES.en).sort();
     for (const [code, table] of Object.entries(LOCALES)) {
       expect(`${code}: ${Object.keys(table).sort().join(",")}`).toBe(`${code}: ${en.join(",")}`);
@@ -12,7 +14,7 @@ describe("i18n", () => {
 
   test("placeholders are the same in every language", () => {
     const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort().join(",");
-    for (const [k, v] of Object.entries(LOCALES.en)) expect(`${k}: ${names(LOCALES.it[k as keyof typeof LOCALES.it])}`).toBe(`${k}: ${names(v)}`);
+    for (const [k, v] of Object.entries(LOCALES.en)) expect(`${k}: ${names(LOCALES.it[k] ?? "")}`).toBe(`${k}: ${names(v)}`);
   });
 
   test("Accept-Language picks the best supported language by q-value", () => {

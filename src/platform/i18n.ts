@@ -1,11 +1,13 @@
-// English and Italian UI text from message files in src/i18n (one flat JSON object per language; add a
-// language by adding a file and listing it here). Missing keys fall back to English, then to the key itself.
-import en from "../i18n/en.json";
-import it from "../i18n/it.json";
+// English and Italian UI text from message files: src/i18n/<lang>/<area>.json, flat objects merged per
+// language (each capability keeps its own file). Add a language by adding a folder and naming it below.
+// Missing keys fall back to English, then to the key itself.
+import { MESSAGES } from "./embedded";
 
-export const LOCALES = { en, it } as const satisfies Record<string, Record<string, string>>;
-export type Locale = keyof typeof LOCALES;
-export const LOCALE_NAMES: Record<Locale, string> = { en: "English", it: "Italiano" };
+const merge = (files: Record<string, string>[] | undefined) => Object.assign({}, ...(files ?? [])) as Record<string, string>;
+
+export const LOCALE_NAMES = { en: "English", it: "Italiano" } as const;
+export type Locale = keyof typeof LOCALE_NAMES;
+export const LOCALES: Record<Locale, Record<string, string>> = { en: merge(MESSAGES.en), it: merge(MESSAGES.it) };
 export const DEFAULT_LOCALE: Locale = "en";
 
 /** Translates `key`, replacing `{name}` placeholders from `vars`. */

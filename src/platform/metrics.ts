@@ -22,6 +22,7 @@ export class Metrics {
   private latency = new Map<string, Histogram>();
   private counters = new Map<string, { help: string; values: Map<string, number> }>();
   private gauges = new Map<string, { help: string; fn: Gauge }>();
+  private histograms = new Map<string, { help: string; h: Histogram }>();
 
   /** Records one HTTP request. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
@@ -45,6 +46,17 @@ export class Metrics {
     c.values.set(key, (c.values.get(key) ?? 0) + by);
   }
 
+  /** Records a duration in a named histogram (created on first use). */
+  observe(name: string, help: string, seconds: number): void {
+    let e = this.histograms.get(name);
+    if (!e) this.histograms.set(name, (e = { help, h: { counts: BUCKETS.map(() => 0), sum: 0, count: 0 } }));
+    BUCKETS.forEach((b, i) => {
+      if (seconds <= b) e.h.counts[i]!++;
+    });
+    e.h.sum += seconds;
+    e.h.count++;
+  }
+
   /** Registers a gauge read at scrape time. */
   gauge(name: string, help: string, fn: Gauge): void {
     this.gauges.set(name, { help, fn });
@@ -60,6 +72,11 @@ export class Metrics {
       BUCKETS.forEach((b, i) => out.push(`centralino_http_request_duration_seconds_bucket{${base},le="${b}"} ${h.counts[i]}`));
       out.push(`centralino_http_request_duration_seconds_bucket{${base},le="+Inf"} ${h.count}`);
       out.push(`centralino_http_request_duration_seconds_sum${k} ${h.sum.toFixed(6)}`, `centralino_http_request_duration_seconds_count${k} ${h.count}`);
+    }
+    for (const [name, { help, h }] of this.histograms) {
+      out.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
+      BUCKETS.forEach((b, i) => out.push(`${name}_bucket{le="${b}"} ${h.counts[i]}`));
+      out.push(`${name}_bucket{le="+Inf"} ${h.count}`, `${name}_sum ${h.sum.toFixed(6)}`, `${name}_count ${h.count}`);
     }
     for (const [name, c] of this.counters) {
       out.push(`# HELP ${name} ${c.help}`, `# TYPE ${name} counter`);

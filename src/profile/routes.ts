@@ -6,6 +6,7 @@ import { AppError } from "../platform/errors";
 import { isLocale, translator } from "../platform/i18n";
 import { qrSvg } from "../auth/qr";
 import { SESSION_COOKIE } from "../auth";
+import { describeUserAgent } from "../auth/user-agent";
 import { UserJson, userJson } from "../users/model";
 
 const who = (c: Ctx) => ({ actor: c.actor, ip: c.ip, userAgent: c.userAgent });
@@ -22,7 +23,7 @@ export function profileRoutes(d: Deps) {
         user,
         errors: [],
         must: c.url.searchParams.get("must") === "1" || a.mustChangePassword,
-        sessions: d.auth.sessions(user.id).map((s) => ({ ...s, current: !!a.session && s.id === a.session.id })),
+        sessions: d.auth.sessions(user.id).map((s) => ({ ...s, device: describeUserAgent(s.user_agent), current: !!a.session && s.id === a.session.id })),
         recoveryLeft: d.auth.recoveryCodesLeft(user.id),
         totpSetup: null,
         recoveryCodes: null,

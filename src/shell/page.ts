@@ -5,6 +5,7 @@ import { takeFlash, type Ctx, type PageOptions } from "../platform/http";
 import { LOCALE_NAMES } from "../platform/i18n";
 import { navFor } from "./nav";
 import { isHttps } from "../platform/config";
+import { PRESET_KEYS } from "../auth/permissions";
 
 export function createRenderer(d: Deps) {
   const secure = isHttps(d.cfg);
@@ -27,6 +28,8 @@ export function createRenderer(d: Deps) {
       can: (perm: string) => !!a?.perms.has(perm as never),
       asset,
       mustChangePassword: !!a?.mustChangePassword,
+      /** A role's display name: preset roles in the reader's language, custom roles as their creator named them. */
+      roleName: (key: string, name?: string | null) => ((PRESET_KEYS as readonly string[]).includes(key) ? c.t(`roles.name_${key}`) : (name ?? key)),
     };
   }
 

@@ -30,6 +30,7 @@ export interface MemberRow {
   user_id: number;
   name: string;
   email: string;
+  role_key: string;
   role_name: string;
   status: string;
 }
@@ -37,7 +38,7 @@ export interface MemberRow {
 export const listMembers = (db: Db, teamId: number) =>
   db
     .query<MemberRow>(
-      `SELECT u.id AS user_id, u.name, u.email, r.name AS role_name, u.status FROM team_members m
+      `SELECT u.id AS user_id, u.name, u.email, r.key AS role_key, r.name AS role_name, u.status FROM team_members m
        JOIN users u ON u.id = m.user_id JOIN roles r ON r.id = u.role_id WHERE m.team_id = ? ORDER BY u.name`,
     )
     .all(teamId);

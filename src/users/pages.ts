@@ -71,7 +71,8 @@ export function usersPages(d: Deps) {
         const after = decodeCursor(c.url.searchParams.get("cursor") ?? undefined);
         const rows = d.users.list({ afterId: after, limit: PAGE + 1, q });
         const more = rows.length > PAGE;
-        const users = rows.slice(0, PAGE).map((u) => ({ ...u, teams: d.teams.teamIdsOf(u.id).length, locked: d.auth.lockedMinutes(u.email) > 0 }));
+        const teamNames = new Map(d.teams.list().map((t) => [t.id, t.name]));
+        const users = rows.slice(0, PAGE).map((u) => ({ ...u, teams: d.teams.teamIdsOf(u.id).map((id) => teamNames.get(id) ?? "?"), locked: d.auth.lockedMinutes(u.email) > 0 }));
         const data = { users, q, next: more ? `/users?${new URLSearchParams({ q, cursor: encodeCursor(users.at(-1)!.id) })}` : null };
         if (c.htmx && c.req.headers.get("hx-target")?.includes("users-rows")) return c.fragment("@users/_rows", data);
         return c.page("@users/index", data, { title: c.t("nav.users") });

@@ -1,0 +1,67 @@
+// Contacts as WhatsApp reveals them: one per customer identity, matched by business-scoped user id, then by
+// wa_id or phone in both Brazilian/Mexican forms, before a new one is created (PRODUCT.md D1).
+import type { Platform } from "../deps";
+import { countryOf, e164FromWaId, languageForCountry, waIdVariants } from "./phone";
+import { changeNumber, findContactByDigits, getContact, getContactByUserId, insertContact, refreshFromWhatsApp, setOptOut, tagsOf, type ContactRow } from "./store";
+
+declare module "../platform/bus" {
+  interface Events {
+    "contact.created": { contactId: number };
+    "contact.updated": { contactId: number };
+    "contact.opted_out": { contactId: number; optedOut: boolean; source: string };
+  }
+}
+
+export interface InboundIdentity {
+  waId: string | null;
+  userId: string | null;
+  profileName: string | null;
+  /** Meta's timestamp of the message, ms. */
+  at: number;
+  /** The receiving number's default language, used when the country says nothing. */
+  defaultLanguage: string;
+}
+
+export interface ContactsService {
+  get(id: number): ContactRow | null;
+  tags(id: number): string[];
+  /** The contact for an inbound identity, created when unknown. Call inside the caller's transaction. */
+  resolveInbound(i: InboundIdentity): { contact: ContactRow; created: boolean };
+  /** Marketing opt-out / opt-in; returns true when it changed. */
+  setOptOut(id: number, optedOut: boolean, source: string, at: number): boolean;
+  /** The contact with one of these wa_id/phone digit forms, or null. */
+  findByWaId(variants: string[]): ContactRow | null;
+  /** A customer changed their WhatsApp number (system message). */
+  changeNumber(id: number, newWaId: string): void;
+}
+
+export function createContacts(p: Platform): ContactsService {
+  const svc: ContactsService = {
+    get: (id) => getContact(p.db, id),
+    tags: (id) => tagsOf(p.db, id),
+    resolveInbound(i) {
+      const now = p.clock.now();
+      let found = i.userId ? getContactByUserId(p.db, i.userId) : null;
+      if (!found && i.waId) found = findContactByDigits(p.db, waIdVariants(i.waId));
+      if (found) {
+        refreshFromWhatsApp(p.db, found.id, { wa_id: i.waId || null, user_id: i.userId, profile_name: i.profileName, last_inbound_at: i.at }, now);
+        return { contact: getContact(p.db, found.id)!, created: false };
+      }
+      const phone = i.waId ? e164FromWaId(i.waId) : null;
+      const country = phone ? countryOf(phone) : null;
+      const id = insertContact(
+        p.db,
+        { phone, wa_id: i.waId || null, user_id: i.userId, name: i.profileName ?? "", profile_name: i.profileName, country, language: languageForCountry(country) ?? i.defaultLanguage },
+        now,
+      );
+      refreshFromWhatsApp(p.db, id, { wa_id: null, user_id: null, profile_name: null, last_inbound_at: i.at }, now);
+      return { contact: getContact(p.db, id)!, created: true };
+    },
+    setOptOut: (id, optedOut, source, at) => setOptOut(p.db, id, optedOut, source, at),
+    findByWaId: (variants) => findContactByDigits(p.db, variants),
+    changeNumber(id, newWaId) {
+      changeNumber(p.db, id, newWaId, e164FromWaId(newWaId), p.clock.now());
+    },
+  };
+  return svc;
+}

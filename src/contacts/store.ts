@@ -1,0 +1,83 @@
+// SQL of contacts and their tags.
+import type { Db } from "../platform/db";
+
+export interface ContactRow {
+  id: number;
+  phone: string | null;
+  wa_id: string | null;
+  user_id: string | null;
+  name: string;
+  profile_name: string | null;
+  country: string | null;
+  language: string | null;
+  attributes: string;
+  opted_out: number;
+  opted_out_at: number | null;
+  opted_out_source: string | null;
+  consent_at: number | null;
+  consent_source: string | null;
+  last_inbound_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export const getContact = (db: Db, id: number) => db.query<ContactRow>("SELECT * FROM contacts WHERE id = ?").get(id);
+export const getContactByUserId = (db: Db, userId: string) => db.query<ContactRow>("SELECT * FROM contacts WHERE user_id = ?").get(userId);
+
+/** The first contact whose wa_id or phone matches one of the given digit strings (both Brazil/Mexico forms). */
+export function findContactByDigits(db: Db, digits: string[]): ContactRow | null {
+  const json = JSON.stringify(digits);
+  const phones = JSON.stringify(digits.map((d) => `+${d}`));
+  return db
+    .query<ContactRow>(
+      `SELECT * FROM contacts WHERE wa_id IN (SELECT value FROM json_each($d)) OR phone IN (SELECT value FROM json_each($p))
+       ORDER BY (wa_id = $first) DESC, id LIMIT 1`,
+    )
+    .get({ d: json, p: phones, first: digits[0] ?? "" });
+}
+
+export interface NewContact {
+  phone: string | null;
+  wa_id: string | null;
+  user_id: string | null;
+  name: string;
+  profile_name: string | null;
+  country: string | null;
+  language: string | null;
+}
+
+export function insertContact(db: Db, c: NewContact, now: number): number {
+  return Number(
+    db
+      .query(
+        `INSERT INTO contacts (phone, wa_id, user_id, name, profile_name, country, language, created_at, updated_at)
+         VALUES ($phone, $wa_id, $user_id, $name, $profile_name, $country, $language, $now, $now)`,
+      )
+      .run({ ...c, now }).lastInsertRowid,
+  );
+}
+
+/** Refreshes what WhatsApp tells us on every inbound message: its wa_id, user id and profile name. */
+export function refreshFromWhatsApp(db: Db, id: number, f: { wa_id: string | null; user_id: string | null; profile_name: string | null; last_inbound_at: number }, now: number): void {
+  db.query(
+    `UPDATE contacts SET wa_id = coalesce($wa_id, wa_id), user_id = coalesce($user_id, user_id),
+       profile_name = coalesce($profile_name, profile_name),
+       name = CASE WHEN name = '' THEN coalesce($profile_name, '') ELSE name END,
+       last_inbound_at = max(coalesce(last_inbound_at, 0), $last_inbound_at), updated_at = $now
+     WHERE id = $id`,
+  ).run({ ...f, id, now });
+}
+
+export function setOptOut(db: Db, id: number, optedOut: boolean, source: string, at: number): boolean {
+  return (
+    db
+      .query("UPDATE contacts SET opted_out = $o, opted_out_at = $at, opted_out_source = $source, updated_at = $at WHERE id = $id AND opted_out <> $o")
+      .run({ id, o: optedOut ? 1 : 0, at, source }).changes === 1
+  );
+}
+
+export function changeNumber(db: Db, id: number, waId: string, phone: string, now: number): void {
+  db.query("UPDATE contacts SET wa_id = ?, phone = ?, updated_at = ? WHERE id = ?").run(waId, phone, now, id);
+}
+
+export const tagsOf = (db: Db, id: number) => db.query<{ tag: string }>("SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag").all(id).map((r) => r.tag);

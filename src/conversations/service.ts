@@ -1,0 +1,215 @@
+// Conversations and messages (PRODUCT.md D2, D3): inbound messages land idempotently in the one active
+// conversation per (number, contact); statuses only move forward and are matched by wamid or by the
+// biz_opaque_callback_data we sent; a status that arrives before its message is held, not lost.
+import type { AuditWho } from "../audit";
+import type { Platform } from "../deps";
+import { conflict, notFound } from "../platform/errors";
+import * as store from "./store";
+import type { ConversationRow, MessageRow } from "./store";
+
+declare module "../platform/bus" {
+  interface Events {
+    "conversation.created": { conversationId: number; numberId: number; contactId: number };
+    "conversation.resolved": { conversationId: number; by: string };
+    "conversation.reopened": { conversationId: number; by: string };
+    "message.received": { messageId: number; conversationId: number; numberId: number; contactId: number };
+    "message.status": { messageId: number; conversationId: number; status: string };
+  }
+}
+
+export const WINDOW_MS = 24 * 3_600_000;
+
+/** Forward order of outbound statuses; `failed` and `cancelled` are terminal. */
+const RANK: Record<string, number> = { queued: 0, sending: 1, sent: 2, delivered: 3, read: 4 };
+
+/** True when `next` may replace `current` (statuses never move back; a late failure can follow `sent`). */
+export function movesForward(current: MessageRow["status"], next: string): boolean {
+  if (current === "failed" || current === "cancelled") return false;
+  if (next === "failed" || next === "cancelled") return current === null || (RANK[current] ?? 0) < RANK.delivered!;
+  return (RANK[next] ?? -1) > (current === null ? -1 : (RANK[current] ?? -1));
+}
+
+export interface InboundMessage {
+  numberId: number;
+  contactId: number;
+  wamid: string;
+  type: string;
+  text: string;
+  payload: unknown;
+  contextWamid: string | null;
+  /** Meta's timestamp, ms. */
+  at: number;
+}
+
+export interface StatusUpdate {
+  wamid: string | null;
+  opaque: string | null;
+  /** sent | delivered | read | played | failed */
+  status: string;
+  at: number;
+  error: { code: number; title: string; details: string | null } | null;
+  pricing: { category: string | null; type: string | null; billable: boolean | null } | null;
+  raw: unknown;
+}
+
+/** Events to emit once the caller's transaction has committed. */
+export type Emit = () => void;
+
+export interface ConversationsService {
+  get(id: number): ConversationRow | null;
+  message(id: number): MessageRow | null;
+  /** Stores an inbound message; null when the wamid was already stored (a duplicate delivery). */
+  recordInbound(m: InboundMessage, emits: Emit[]): { messageId: number; conversationId: number; newConversation: boolean } | null;
+  /** Applies a status; "held" when its message is not known yet. */
+  applyStatus(s: StatusUpdate, emits: Emit[]): "applied" | "stale" | "held";
+  /** Writes an outbound message (the outbox issue sends it); it starts queued. */
+  recordOutbound(m: { numberId: number; contactId: number; type: string; text: string; payload: unknown; authorKind: MessageRow["author_kind"]; authorId: string | null; opaque?: string | null }): MessageRow;
+  /** Sets the wamid Meta returned and applies statuses that were waiting for it. */
+  attachWamid(messageId: number, wamid: string, emits: Emit[]): void;
+  /** The end of the customer service window for (number, contact), or null when it never opened. */
+  windowExpiresAt(numberId: number, contactId: number): number | null;
+  resolve(id: number, who: AuditWho): ConversationRow;
+  reopen(id: number, who: AuditWho): ConversationRow;
+  heldCount(): number;
+}
+
+export function createConversations(p: Platform): ConversationsService {
+  const { db } = p;
+
+  function statusPatch(s: StatusUpdate): store.StatusPatch {
+    const status = (s.status === "played" ? "read" : s.status) as MessageRow["status"];
+    return {
+      status,
+      at: s.at,
+      error_code: s.error?.code ?? null,
+      error_title: s.error?.title ?? null,
+      error_details: s.error?.details ?? null,
+      pricing_category: s.pricing?.category ?? null,
+      pricing_type: s.pricing?.type ?? null,
+      billable: s.pricing?.billable === null || s.pricing?.billable === undefined ? null : s.pricing.billable ? 1 : 0,
+    };
+  }
+
+  function apply(msg: MessageRow, s: StatusUpdate, emits: Emit[]): "applied" | "stale" {
+    const patch = statusPatch(s);
+    const forward = movesForward(msg.status, patch.status!);
+    store.writeStatus(db, msg.id, patch, forward);
+    if (!forward) return "stale";
+    emits.push(() => p.bus.emit("message.status", { messageId: msg.id, conversationId: msg.conversation_id, status: patch.status! }));
+    return "applied";
+  }
+
+  function releaseHeld(msg: MessageRow, emits: Emit[]) {
+    for (const h of store.heldFor(db, msg.wamid, msg.opaque)) {
+      const current = store.getMessage(db, msg.id)!;
+      apply(current, JSON.parse(h.payload) as StatusUpdate, emits);
+      store.dropHeld(db, h.id);
+    }
+  }
+
+  const svc: ConversationsService = {
+    get: (id) => store.getConversation(db, id),
+    message: (id) => store.getMessage(db, id),
+
+    recordInbound(m, emits) {
+      if (store.messageIdByWamid(db, m.wamid) !== null) return null;
+      const now = p.clock.now();
+      const conv = store.activeConversation(db, m.numberId, m.contactId);
+      const newConversation = !conv;
+      const conversationId = conv ? conv.id : store.insertConversation(db, { number_id: m.numberId, contact_id: m.contactId, at: m.at });
+      const messageId = store.insertMessage(db, {
+        conversation_id: conversationId,
+        number_id: m.numberId,
+        contact_id: m.contactId,
+        wamid: m.wamid,
+        direction: "in",
+        type: m.type,
+        text: m.text,
+        payload: JSON.stringify(m.payload ?? {}),
+        context_wamid: m.contextWamid,
+        author_kind: "customer",
+        author_id: null,
+        opaque: null,
+        status: null,
+        created_at: m.at,
+        received_at: now,
+      });
+      store.touchOnInbound(db, conversationId, m.at);
+      store.bumpWindow(db, m.numberId, m.contactId, m.at);
+      if (newConversation) emits.push(() => p.bus.emit("conversation.created", { conversationId, numberId: m.numberId, contactId: m.contactId }));
+      emits.push(() => p.bus.emit("message.received", { messageId, conversationId, numberId: m.numberId, contactId: m.contactId }));
+      return { messageId, conversationId, newConversation };
+    },
+
+    applyStatus(s, emits) {
+      const msg = (s.opaque ? store.getMessageByOpaque(db, s.opaque) : null) ?? (s.wamid ? store.getMessageByWamid(db, s.wamid) : null);
+      if (!msg) {
+        store.holdStatus(db, { wamid: s.wamid, opaque: s.opaque, status: s.status, payload: JSON.stringify(s), received_at: p.clock.now() });
+        return "held";
+      }
+      if (s.wamid && !msg.wamid) store.setWamid(db, msg.id, s.wamid);
+      return apply(msg, s, emits);
+    },
+
+    recordOutbound(m) {
+      const now = p.clock.now();
+      return db.tx(() => {
+        const conv = store.activeConversation(db, m.numberId, m.contactId);
+        const conversationId = conv ? conv.id : store.insertConversation(db, { number_id: m.numberId, contact_id: m.contactId, at: now });
+        const id = store.insertMessage(db, {
+          conversation_id: conversationId,
+          number_id: m.numberId,
+          contact_id: m.contactId,
+          wamid: null,
+          direction: "out",
+          type: m.type,
+          text: m.text,
+          payload: JSON.stringify(m.payload ?? {}),
+          context_wamid: null,
+          author_kind: m.authorKind,
+          author_id: m.authorId,
+          opaque: m.opaque ?? null,
+          status: "queued",
+          created_at: now,
+          received_at: null,
+        });
+        store.touchOnOutbound(db, conversationId, now);
+        return store.getMessage(db, id)!;
+      });
+    },
+
+    attachWamid(messageId, wamid, emits) {
+      store.setWamid(db, messageId, wamid);
+      releaseHeld(store.getMessage(db, messageId)!, emits);
+    },
+
+    windowExpiresAt(numberId, contactId) {
+      const last = store.windowOf(db, numberId, contactId);
+      return last === null ? null : last + WINDOW_MS;
+    },
+
+    resolve(id, who) {
+      const c = store.getConversation(db, id);
+      if (!c) throw notFound("No such conversation.");
+      if (c.status === "resolved") throw conflict("already_resolved", "This conversation is already resolved.");
+      store.setConversationStatus(db, id, "resolved", p.clock.now());
+      p.bus.emit("conversation.resolved", { conversationId: id, by: who.actor?.label ?? "system" });
+      return store.getConversation(db, id)!;
+    },
+
+    reopen(id, who) {
+      const c = store.getConversation(db, id);
+      if (!c) throw notFound("No such conversation.");
+      if (c.status !== "resolved") throw conflict("not_resolved", "Only a resolved conversation can be reopened.");
+      if (store.activeConversation(db, c.number_id, c.contact_id)) {
+        throw conflict("newer_conversation_open", "The customer already has an open conversation on this number; continue there.");
+      }
+      store.setConversationStatus(db, id, "open", p.clock.now());
+      p.bus.emit("conversation.reopened", { conversationId: id, by: who.actor?.label ?? "system" });
+      return store.getConversation(db, id)!;
+    },
+
+    heldCount: () => store.countHeld(db),
+  };
+  return svc;
+}

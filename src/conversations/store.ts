@@ -1,0 +1,218 @@
+// SQL of conversations, messages, the 24-hour windows and statuses held for messages not yet known.
+import type { Db } from "../platform/db";
+
+export interface ConversationRow {
+  id: number;
+  number_id: number;
+  contact_id: number;
+  status: "open" | "snoozed" | "resolved";
+  assignee_id: number | null;
+  team_id: number | null;
+  unread: number;
+  last_message_at: number;
+  last_inbound_at: number | null;
+  snoozed_until: number | null;
+  resolved_at: number | null;
+  created_at: number;
+}
+
+export interface MessageRow {
+  id: number;
+  conversation_id: number;
+  number_id: number;
+  contact_id: number;
+  wamid: string | null;
+  direction: "in" | "out";
+  type: string;
+  text: string;
+  payload: string;
+  context_wamid: string | null;
+  author_kind: "customer" | "agent" | "bot" | "api" | "campaign" | "system";
+  author_id: string | null;
+  opaque: string | null;
+  status: "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "cancelled" | null;
+  error_code: number | null;
+  error_title: string | null;
+  error_details: string | null;
+  pricing_category: string | null;
+  pricing_type: string | null;
+  billable: number | null;
+  created_at: number;
+  received_at: number | null;
+  sent_at: number | null;
+  delivered_at: number | null;
+  read_at: number | null;
+  failed_at: number | null;
+}
+
+export const getConversation = (db: Db, id: number) => db.query<ConversationRow>("SELECT * FROM conversations WHERE id = ?").get(id);
+export const activeConversation = (db: Db, numberId: number, contactId: number) =>
+  db.query<ConversationRow>("SELECT * FROM conversations WHERE number_id = ? AND contact_id = ? AND status <> 'resolved'").get(numberId, contactId);
+
+export function insertConversation(db: Db, c: { number_id: number; contact_id: number; at: number }): number {
+  return Number(db.query("INSERT INTO conversations (number_id, contact_id, last_message_at, created_at) VALUES ($number_id, $contact_id, $at, $at)").run(c).lastInsertRowid);
+}
+
+/** A customer wrote: newest activity, one more unread, and a snoozed conversation wakes up. */
+export function touchOnInbound(db: Db, id: number, at: number): void {
+  db.query(
+    `UPDATE conversations SET last_message_at = max(last_message_at, $at), last_inbound_at = max(coalesce(last_inbound_at, 0), $at),
+       unread = unread + 1, status = CASE WHEN status = 'snoozed' THEN 'open' ELSE status END,
+       snoozed_until = CASE WHEN status = 'snoozed' THEN NULL ELSE snoozed_until END
+     WHERE id = $id`,
+  ).run({ id, at });
+}
+
+export function touchOnOutbound(db: Db, id: number, at: number): void {
+  db.query("UPDATE conversations SET last_message_at = max(last_message_at, ?) WHERE id = ?").run(at, id);
+}
+
+export function setConversationStatus(db: Db, id: number, status: "open" | "resolved", at: number): number {
+  return db
+    .query("UPDATE conversations SET status = $status, resolved_at = CASE WHEN $status = 'resolved' THEN $at ELSE NULL END, snoozed_until = NULL WHERE id = $id AND status <> $status")
+    .run({ id, status, at }).changes;
+}
+
+/** Records the customer's latest message time for the (number, contact) window; older timestamps never win. */
+export function bumpWindow(db: Db, numberId: number, contactId: number, at: number): void {
+  db.query(
+    `INSERT INTO contact_windows (number_id, contact_id, last_inbound_at) VALUES (?, ?, ?)
+     ON CONFLICT (number_id, contact_id) DO UPDATE SET last_inbound_at = max(last_inbound_at, excluded.last_inbound_at)`,
+  ).run(numberId, contactId, at);
+}
+
+export const windowOf = (db: Db, numberId: number, contactId: number) =>
+  db.query<{ last_inbound_at: number }>("SELECT last_inbound_at FROM contact_windows WHERE number_id = ? AND contact_id = ?").get(numberId, contactId)?.last_inbound_at ?? null;
+
+export const messageIdByWamid = (db: Db, wamid: string) => db.query<{ id: number }>("SELECT id FROM messages WHERE wamid = ?").get(wamid)?.id ?? null;
+export const getMessage = (db: Db, id: number) => db.query<MessageRow>("SELECT * FROM messages WHERE id = ?").get(id);
+export const getMessageByWamid = (db: Db, wamid: string) => db.query<MessageRow>("SELECT * FROM messages WHERE wamid = ?").get(wamid);
+export const getMessageByOpaque = (db: Db, opaque: string) => db.query<MessageRow>("SELECT * FROM messages WHERE opaque = ?").get(opaque);
+
+export interface NewMessage {
+  conversation_id: number;
+  number_id: number;
+  contact_id: number;
+  wamid: string | null;
+  direction: "in" | "out";
+  type: string;
+  text: string;
+  payload: string;
+  context_wamid: string | null;
+  author_kind: MessageRow["author_kind"];
+  author_id: string | null;
+  opaque: string | null;
+  status: MessageRow["status"];
+  created_at: number;
+  received_at: number | null;
+}
+
+export function insertMessage(db: Db, m: NewMessage): number {
+  return Number(
+    db
+      .query(
+        `INSERT INTO messages (conversation_id, number_id, contact_id, wamid, direction, type, text, payload, context_wamid, author_kind, author_id, opaque, status, created_at, received_at)
+         VALUES ($conversation_id, $number_id, $contact_id, $wamid, $direction, $type, $text, $payload, $context_wamid, $author_kind, $author_id, $opaque, $status, $created_at, $received_at)`,
+      )
+      .run({ ...m }).lastInsertRowid,
+  );
+}
+
+export interface StatusPatch {
+  status: MessageRow["status"];
+  at: number;
+  error_code: number | null;
+  error_title: string | null;
+  error_details: string | null;
+  pricing_category: string | null;
+  pricing_type: string | null;
+  billable: number | null;
+}
+
+/** Writes a status (the caller decided it moves forward) and fills the matching time column once. */
+export function writeStatus(db: Db, id: number, s: StatusPatch, forward: boolean): void {
+  db.query(
+    `UPDATE messages SET
+       status = CASE WHEN $forward THEN $status ELSE status END,
+       sent_at = CASE WHEN $status IN ('sent', 'delivered', 'read') THEN coalesce(sent_at, $at) ELSE sent_at END,
+       delivered_at = CASE WHEN $status IN ('delivered', 'read') THEN coalesce(delivered_at, $at) ELSE delivered_at END,
+       read_at = CASE WHEN $status = 'read' THEN coalesce(read_at, $at) ELSE read_at END,
+       failed_at = CASE WHEN $status = 'failed' AND $forward THEN $at ELSE failed_at END,
+       error_code = CASE WHEN $status = 'failed' AND $forward THEN $error_code ELSE error_code END,
+       error_title = CASE WHEN $status = 'failed' AND $forward THEN $error_title ELSE error_title END,
+       error_details = CASE WHEN $status = 'failed' AND $forward THEN $error_details ELSE error_details END,
+       pricing_category = coalesce($pricing_category, pricing_category),
+       pricing_type = coalesce($pricing_type, pricing_type),
+       billable = coalesce($billable, billable)
+     WHERE id = $id`,
+  ).run({ ...s, id, forward: forward ? 1 : 0 });
+}
+
+/** Sets the wamid Meta returned for an outbound message. */
+export const setWamid = (db: Db, id: number, wamid: string) => db.query("UPDATE messages SET wamid = ? WHERE id = ?").run(wamid, id);
+
+export function holdStatus(db: Db, h: { wamid: string | null; opaque: string | null; status: string; payload: string; received_at: number }): void {
+  db.query("INSERT INTO held_statuses (wamid, opaque, status, payload, received_at) VALUES ($wamid, $opaque, $status, $payload, $received_at)").run({ ...h });
+}
+
+export const heldFor = (db: Db, wamid: string | null, opaque: string | null) =>
+  db.query<{ id: number; payload: string }>("SELECT id, payload FROM held_statuses WHERE (wamid = $w AND $w IS NOT NULL) OR (opaque = $o AND $o IS NOT NULL) ORDER BY id").all({ w: wamid, o: opaque });
+export const dropHeld = (db: Db, id: number) => db.query("DELETE FROM held_statuses WHERE id = ?").run(id);
+export const countHeld = (db: Db) => db.query<{ n: number }>("SELECT count(*) AS n FROM held_statuses").get()!.n;
+
+export interface ConversationListRow extends ConversationRow {
+  phone: string | null;
+  wa_id: string | null;
+  contact_name: string;
+  window_last_inbound_at: number | null;
+}
+
+export interface ConversationFilter {
+  status?: string;
+  numberId?: number;
+  assigneeId?: number;
+  contactId?: number;
+  /** null: every conversation; otherwise only these numbers, or those assigned to `userId`. */
+  visibleNumbers: number[] | null;
+  userId: number | null;
+  beforeKey: { at: number; id: number } | null;
+  limit: number;
+}
+
+const VIEW = `SELECT c.*, k.phone, k.wa_id, k.name AS contact_name, w.last_inbound_at AS window_last_inbound_at
+  FROM conversations c JOIN contacts k ON k.id = c.contact_id
+  LEFT JOIN contact_windows w ON w.number_id = c.number_id AND w.contact_id = c.contact_id`;
+
+export const getConversationView = (db: Db, id: number) => db.query<ConversationListRow>(`${VIEW} WHERE c.id = ?`).get(id);
+
+/** Newest activity first, keyset-paginated on (last_message_at, id). */
+export function listConversations(db: Db, f: ConversationFilter): ConversationListRow[] {
+  return db
+    .query<ConversationListRow>(
+      `${VIEW}
+       WHERE ($status IS NULL OR c.status = $status)
+         AND ($number IS NULL OR c.number_id = $number)
+         AND ($assignee IS NULL OR c.assignee_id = $assignee)
+         AND ($contact IS NULL OR c.contact_id = $contact)
+         AND ($all OR c.number_id IN (SELECT value FROM json_each($numbers)) OR c.assignee_id = $user)
+         AND ($before_at IS NULL OR c.last_message_at < $before_at OR (c.last_message_at = $before_at AND c.id < $before_id))
+       ORDER BY c.last_message_at DESC, c.id DESC LIMIT $limit`,
+    )
+    .all({
+      status: f.status ?? null,
+      number: f.numberId ?? null,
+      assignee: f.assigneeId ?? null,
+      contact: f.contactId ?? null,
+      all: f.visibleNumbers === null ? 1 : 0,
+      numbers: JSON.stringify(f.visibleNumbers ?? []),
+      user: f.userId ?? -1,
+      before_at: f.beforeKey?.at ?? null,
+      before_id: f.beforeKey?.id ?? 0,
+      limit: f.limit,
+    });
+}
+
+/** Messages of a conversation, oldest first within the page, keyset-paginated backwards by id. */
+export function listMessages(db: Db, conversationId: number, beforeId: number, limit: number): MessageRow[] {
+  return db.query<MessageRow>("SELECT * FROM messages WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?").all(conversationId, beforeId || Number.MAX_SAFE_INTEGER, limit);
+}

@@ -1,0 +1,149 @@
+// Drains stored webhook events in order, idempotently: every entry, change, message and status. A batch of
+// events shares one transaction (one fsync); each event runs in its own savepoint, so an event that cannot be
+// processed is marked failed with its error, visible to admins for replay, while the rest of the batch lands.
+import type { Deps } from "../deps";
+import type { Emit, StatusUpdate } from "../conversations";
+import { describeInbound, metaTime, type WaMessage } from "./inbound";
+import { markEventDone, markEventFailed, pendingEvents, insertMedia, type WebhookEventRow } from "./store";
+import { numberUpdate, templateUpdate, userPreferences } from "./updates";
+
+type Obj = Record<string, any>;
+
+const BATCH = 200;
+const TEMPLATE_FIELDS = new Set(["message_template_status_update", "template_category_update", "message_template_quality_update", "message_template_components_update"]);
+const NUMBER_FIELDS = new Set(["phone_number_quality_update", "phone_number_name_update", "account_update", "account_alerts", "account_review_update", "business_capability_update"]);
+
+export class Processor {
+  private scheduled = false;
+  private running = false;
+  private timer: ReturnType<typeof setInterval> | null = null;
+
+  constructor(private d: Deps) {}
+
+  /** Periodic safety net: a missed wake-up (or events left by a crash) is drained within a second. */
+  start(): void {
+    this.timer = setInterval(() => this.wake(), 1000);
+    this.timer.unref?.();
+    this.wake();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Schedules a drain on the next turn of the event loop. */
+  wake(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.drain();
+    });
+  }
+
+  /** Processes every pending event now; returns how many were handled. */
+  drain(): number {
+    if (this.running) return 0;
+    this.running = true;
+    let total = 0;
+    try {
+      for (;;) {
+        const rows = pendingEvents(this.d.db, BATCH);
+        if (!rows.length) break;
+        const emits: Emit[] = [];
+        this.d.db.tx(() => {
+          for (const row of rows) this.processOne(row, emits);
+        });
+        for (const e of emits) e();
+        total += rows.length;
+      }
+    } finally {
+      this.running = false;
+    }
+    return total;
+  }
+
+  private processOne(row: WebhookEventRow, emits: Emit[]): void {
+    const now = this.d.clock.now();
+    const mine: Emit[] = [];
+    try {
+      this.d.db.tx(() => this.handle(JSON.parse(row.body) as Obj, row.received_at, mine));
+      markEventDone(this.d.db, row.id, now);
+      emits.push(...mine);
+      this.d.metrics.observe("centralino_webhook_processing_lag_seconds", "From a webhook's commit to its processing.", Math.max(0, now - row.received_at) / 1000);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      markEventFailed(this.d.db, row.id, message, now);
+      this.d.log.error("webhook event failed", { event: row.id, err: message });
+      this.d.metrics.inc("centralino_webhook_events_failed_total", "Webhook events that could not be processed.");
+    }
+  }
+
+  private handle(body: Obj, receivedAt: number, emits: Emit[]): void {
+    for (const entry of (body.entry ?? []) as Obj[]) {
+      const wabaId = String(entry.id ?? "");
+      for (const change of (entry.changes ?? []) as Obj[]) {
+        const field = String(change.field ?? "");
+        const value = (change.value ?? {}) as Obj;
+        if (field === "messages") this.messages(value, receivedAt, emits);
+        else if (TEMPLATE_FIELDS.has(field)) templateUpdate(this.d, wabaId, field, value, receivedAt, emits);
+        else if (NUMBER_FIELDS.has(field)) numberUpdate(this.d, wabaId, field, value);
+        else if (field === "user_preferences") userPreferences(this.d, value, emits);
+        else this.d.log.debug("webhook field ignored", { field });
+      }
+    }
+  }
+
+  private messages(v: Obj, receivedAt: number, emits: Emit[]): void {
+    const phoneId = String(v.metadata?.phone_number_id ?? "");
+    const number = this.d.numbers.byPhoneId(phoneId);
+    if (!number) {
+      this.d.log.warn("webhook for an unknown number", { phone_number_id: phoneId, messages: (v.messages ?? []).length, statuses: (v.statuses ?? []).length });
+      this.d.metrics.inc("centralino_webhook_unknown_number_total", "Webhook changes for numbers not connected here.");
+      return;
+    }
+    const profiles = new Map<string, Obj>();
+    for (const c of (v.contacts ?? []) as Obj[]) profiles.set(String(c.wa_id ?? c.user_id ?? ""), c);
+    for (const m of (v.messages ?? []) as WaMessage[]) this.inbound(number.id, number.default_language, m, profiles, receivedAt, emits);
+    for (const s of (v.statuses ?? []) as Obj[]) this.status(s, receivedAt, emits);
+    for (const e of (v.errors ?? []) as Obj[]) this.d.numbers.recordEvent(number.id, "webhook_error", `Meta error ${e.code}: ${e.title ?? e.message ?? ""}`, e, true);
+  }
+
+  private inbound(numberId: number, defaultLanguage: string, m: WaMessage, profiles: Map<string, Obj>, receivedAt: number, emits: Emit[]): void {
+    if (m.group_id || !m.id) return;
+    const profile = profiles.get(String(m.from ?? "")) ?? profiles.get(String(m.from_user_id ?? "")) ?? (profiles.size === 1 ? [...profiles.values()][0] : undefined);
+    const waId = m.from ? String(m.from) : profile?.wa_id ? String(profile.wa_id) : null;
+    const userId = m.from_user_id ?? profile?.user_id ?? null;
+    if (!waId && !userId) throw new Error(`message ${m.id} names no sender (no from, wa_id or user_id)`);
+    const at = metaTime(m.timestamp, receivedAt);
+    const { contact, created } = this.d.contacts.resolveInbound({ waId, userId, profileName: profile?.profile?.name ?? null, at, defaultLanguage });
+    if (created) emits.push(() => this.d.bus.emit("contact.created", { contactId: contact.id }));
+    const desc = describeInbound(m);
+    const stored = this.d.conversations.recordInbound({ numberId, contactId: contact.id, wamid: m.id, type: desc.type, text: desc.text, payload: desc.payload, contextWamid: desc.contextWamid, at }, emits);
+    if (!stored) return;
+    if (desc.type === "system" && (m.system as Obj | undefined)?.type === "user_changed_number" && (m.system as Obj).wa_id) {
+      this.d.contacts.changeNumber(contact.id, String((m.system as Obj).wa_id));
+    }
+    if (desc.media) {
+      insertMedia(this.d.db, { message_id: stored.messageId, number_id: numberId, direction: "in", wa_media_id: desc.media.id, mime_type: desc.media.mime_type, sha256: desc.media.sha256, filename: desc.media.filename, at: receivedAt });
+      emits.push(() => this.d.media.wake());
+    }
+  }
+
+  private status(s: Obj, receivedAt: number, emits: Emit[]): void {
+    if (s.recipient_type === "group") return;
+    const e = (s.errors as Obj[] | undefined)?.[0];
+    const update: StatusUpdate = {
+      wamid: s.id ? String(s.id) : null,
+      opaque: s.biz_opaque_callback_data ? String(s.biz_opaque_callback_data) : null,
+      status: String(s.status ?? ""),
+      at: metaTime(s.timestamp, receivedAt),
+      error: e ? { code: Number(e.code ?? 0), title: String(e.title ?? e.message ?? ""), details: e.error_data?.details ?? e.message ?? null } : null,
+      pricing: s.pricing ? { category: s.pricing.category ?? null, type: s.pricing.type ?? null, billable: typeof s.pricing.billable === "boolean" ? s.pricing.billable : null } : null,
+      raw: s,
+    };
+    if (!["sent", "delivered", "read", "played", "failed"].includes(update.status)) throw new Error(`unknown status ${update.status} for ${update.wamid}`);
+    this.d.conversations.applyStatus(update, emits);
+  }
+}
