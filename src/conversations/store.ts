@@ -134,8 +134,10 @@ export function writeStatus(db: Db, id: number, s: StatusPatch, forward: boolean
   db.query(
     `UPDATE messages SET
        status = CASE WHEN $forward THEN $status ELSE status END,
-       sent_at = CASE WHEN $status IN ('sent', 'delivered', 'read') THEN coalesce(sent_at, $at) ELSE sent_at END,
-       delivered_at = CASE WHEN $status IN ('delivered', 'read') THEN coalesce(delivered_at, $at) ELSE delivered_at END,
+       sent_at = CASE WHEN $status = 'sent' THEN min(coalesce(sent_at, $at), $at)
+                      WHEN $status IN ('delivered', 'read') THEN coalesce(sent_at, $at) ELSE sent_at END,
+       delivered_at = CASE WHEN $status = 'delivered' THEN min(coalesce(delivered_at, $at), $at)
+                           WHEN $status = 'read' THEN coalesce(delivered_at, $at) ELSE delivered_at END,
        read_at = CASE WHEN $status = 'read' THEN coalesce(read_at, $at) ELSE read_at END,
        failed_at = CASE WHEN $status = 'failed' AND $forward THEN $at ELSE failed_at END,
        error_code = CASE WHEN $status = 'failed' AND $forward THEN $error_code ELSE error_code END,
