@@ -24,7 +24,9 @@ import { numbersRoutes } from "./numbers";
 import { conversationsRoutes } from "./conversations";
 import { canSee } from "./conversations/routes";
 import { mediaRoutes, whatsappRoutes } from "./whatsapp";
+import { messagesApi } from "./outbox";
 import { createRenderer } from "./shell/page";
+import { simulatorRoutes } from "./simulator";
 
 export const LANG_COOKIE = "cs_lang";
 export const CSRF_COOKIE = "cs_csrf";
@@ -47,10 +49,12 @@ export function allRoutes(d: Deps): AnyRoute[] {
     ...whatsappRoutes(d),
     ...numbersRoutes(d),
     ...conversationsRoutes(d),
+    ...messagesApi(d),
     ...mediaRoutes(d, (actor, id) => {
       const c = d.conversations.get(id);
       return !!c && canSee(d, actor, c);
     }),
+    ...simulatorRoutes(d),
   ];
   return [...routes, ...apidocsRoutes(d, routes)];
 }

@@ -3,8 +3,21 @@ import type { Deps } from "./deps";
 import { maintain } from "./platform/db";
 import { pruneWebhookEvents } from "./whatsapp/jobs";
 import { refreshAllHealth, syncAllTemplates } from "./numbers/jobs";
+import { pruneSendRecords, reviewRamps } from "./outbox/jobs";
 
 export function registerJobs(d: Deps): void {
+  d.scheduler.add({
+    name: "outbox.ramp",
+    cron: "*/30 * * * *",
+    description: "Every 30 minutes: numbers left at the default rate ramp from 20 toward 60 messages a minute while quality stays good.",
+    run: () => reviewRamps(d),
+  });
+  d.scheduler.add({
+    name: "outbox.prune",
+    cron: "50 3 * * *",
+    description: "Nightly: forget messaging-limit records and idempotency keys older than 24 hours.",
+    run: () => pruneSendRecords(d),
+  });
   d.scheduler.add({
     name: "numbers.health",
     cron: "*/15 * * * *",

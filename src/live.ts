@@ -1,7 +1,9 @@
 // Live updates: bus events turned into SSE messages, each capability wiring its own.
 import type { Deps } from "./deps";
 import { registerAlertsLive } from "./alerts/live";
+import { registerSimulatorLive } from "./simulator";
 
 export function registerLive(d: Deps): void {
   registerAlertsLive(d);
+  registerSimulatorLive(d);
 }

@@ -21,6 +21,7 @@ import { buildApp } from "./app";
 import { registerJobs } from "./jobs";
 import { registerLive } from "./live";
 import type { Deps, Platform } from "./deps";
+import { bootstrapSimulator } from "./simulator";
 
 export interface StartOptions {
   env?: Record<string, string | undefined>;
@@ -96,6 +97,12 @@ const SECURITY_HEADERS: Record<string, string> = {
   "content-security-policy": "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; media-src 'self' blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
 };
 
+/** How this process reaches itself: the wildcard addresses answer on loopback, a specific one only on itself. */
+function loopbackHost(host: string): string {
+  if (host === "0.0.0.0" || host === "::" || host === "") return "127.0.0.1";
+  return host.includes(":") ? `[${host}]` : host;
+}
+
 const QUIET = /^\/(public\/|healthz|metrics|events|favicon)/;
 
 /** Starts Centralino and returns a handle to stop it. */
@@ -128,7 +135,7 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
   let routes: ReturnType<typeof buildApp>["routes"];
   try {
     deps = await assemble(cfg, opts);
-    deps.runtime.selfUrl = `${scheme}://127.0.0.1:${server.port}`;
+    deps.runtime.selfUrl = `${scheme}://${loopbackHost(cfg.host)}:${server.port}`;
     const built = buildApp(deps);
     routes = built.routes;
     await ensureFirstAdmin(deps, opts.banner ?? false);
@@ -137,6 +144,7 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
     deps.scheduler.start();
     deps.processor.start();
     deps.media.start();
+    deps.sendLoops.start();
     handler = requestHandler(deps, built.app, !!tls);
   } catch (e) {
     server.stop(true);
@@ -145,6 +153,9 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
     markReady();
   }
 
+  // The demo number is connected over this server's own HTTP (the fake Graph API), so only once it serves.
+  deps.simulator.start();
+  await bootstrapSimulator(deps, opts.banner ?? false);
   const url = `${scheme}://${cfg.host === "0.0.0.0" ? "localhost" : cfg.host}:${server.port}`;
   deps.log.info("listening", { url, data_dir: cfg.dataDir, base_url: cfg.baseUrl });
   if (opts.banner) process.stderr.write(`  Centralino is ready: open ${cfg.baseUrl}/ in a browser.\n`);
@@ -159,8 +170,11 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
     stop() {
       stopping ??= (async () => {
         deps.scheduler.stop();
+        deps.simulator.stop();
         deps.sse.close();
         await server.stop(false);
+        // Stop claiming new sends and let the ones in flight finish (graceful shutdown drains the send loop).
+        await deps.sendLoops.stop();
         deps.processor.stop();
         deps.media.stop();
         // Webhooks accepted before the stop are on disk; drain what is pending so a restart has less to do.

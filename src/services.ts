@@ -12,6 +12,9 @@ import { createContacts, type ContactsService } from "./contacts";
 import { createConversations, type ConversationsService } from "./conversations";
 import { createNumbers, type NumbersService } from "./numbers";
 import { GraphClient, Intake, MediaFetcher, Processor } from "./whatsapp";
+import { createSimulator, type SimulatorService } from "./simulator";
+import { createOutbox, SendLoops, type OutboxService } from "./outbox";
+import { optOutHook } from "./guardrails/optout";
 
 export interface Services {
   audit: AuditService;
@@ -29,6 +32,9 @@ export interface Services {
   intake: Intake;
   processor: Processor;
   media: MediaFetcher;
+  outbox: OutboxService;
+  sendLoops: SendLoops;
+  simulator: SimulatorService;
 }
 
 export function createServices(p: Platform, graph: GraphClient = new GraphClient()): Deps {
@@ -49,5 +55,10 @@ export function createServices(p: Platform, graph: GraphClient = new GraphClient
   d.processor = new Processor(d);
   d.media = new MediaFetcher(d);
   d.intake = new Intake(p.db, () => d.processor.wake());
+  d.simulator = createSimulator(d);
+  d.outbox = createOutbox(d);
+  d.sendLoops = new SendLoops(d);
+  numbers.attachLiveRate((id) => d.sendLoops.rate(id));
+  d.processor.onInbound(optOutHook(d));
   return d;
 }

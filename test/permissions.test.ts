@@ -61,7 +61,11 @@ describe("permission matrix (R5)", () => {
   test("public routes are few and known", () => {
     const pub = app.running.routes.filter((r) => r.access === "public").map((r) => `${r.method} ${r.path}`).sort();
     expect(pub).toEqual(
-      ["GET /webhooks/whatsapp", "POST /webhooks/whatsapp", "GET /api/docs", "GET /api/v1/openapi.json", "GET /favicon.ico", "GET /healthz", "GET /lang/:code", "GET /login", "GET /login/totp", "GET /metrics", "GET /public/*", "GET /setup", "POST /login", "POST /login/totp", "POST /setup"].sort(),
+      ["GET /webhooks/whatsapp", "POST /webhooks/whatsapp",
+        // the built-in simulator's fake Graph API authenticates by its own Bearer tokens, like Meta's
+        "GET /simulator/graph/:version/:id", "POST /simulator/graph/:version/:id/messages", "POST /simulator/graph/:version/:id/media",
+        "POST /simulator/graph/:version/:id/subscribed_apps", "GET /simulator/graph/:version/:id/message_templates",
+        "POST /simulator/graph/:version/:id/message_templates", "DELETE /simulator/graph/:version/:id/message_templates", "GET /simulator/media/:id", "GET /api/docs", "GET /api/v1/openapi.json", "GET /favicon.ico", "GET /healthz", "GET /lang/:code", "GET /login", "GET /login/totp", "GET /metrics", "GET /public/*", "GET /setup", "POST /login", "POST /login/totp", "POST /setup"].sort(),
     );
   });
 

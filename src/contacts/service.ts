@@ -2,7 +2,7 @@
 // wa_id or phone in both Brazilian/Mexican forms, before a new one is created (PRODUCT.md D1).
 import type { Platform } from "../deps";
 import { countryOf, e164FromWaId, languageForCountry, waIdVariants } from "./phone";
-import { changeNumber, findContactByDigits, getContact, getContactByUserId, insertContact, refreshFromWhatsApp, setOptOut, tagsOf, type ContactRow } from "./store";
+import { changeNumber, findContactByDigits, setWaId, getContact, getContactByUserId, insertContact, refreshFromWhatsApp, setOptOut, tagsOf, type ContactRow } from "./store";
 
 declare module "../platform/bus" {
   interface Events {
@@ -29,6 +29,10 @@ export interface ContactsService {
   resolveInbound(i: InboundIdentity): { contact: ContactRow; created: boolean };
   /** Marketing opt-out / opt-in; returns true when it changed. */
   setOptOut(id: number, optedOut: boolean, source: string, at: number): boolean;
+  /** The contact for a phone number we write to first (API, campaigns), created when unknown. */
+  resolveOutbound(e164: string, defaultLanguage: string): { contact: ContactRow; created: boolean };
+  /** Meta told us the wa_id it resolved this contact's number to (send responses). */
+  setWaId(id: number, waId: string): void;
   /** The contact with one of these wa_id/phone digit forms, or null. */
   findByWaId(variants: string[]): ContactRow | null;
   /** A customer changed their WhatsApp number (system message). */
@@ -59,6 +63,17 @@ export function createContacts(p: Platform): ContactsService {
     },
     setOptOut: (id, optedOut, source, at) => setOptOut(p.db, id, optedOut, source, at),
     findByWaId: (variants) => findContactByDigits(p.db, variants),
+    resolveOutbound(e164, defaultLanguage) {
+      const digits = e164.replace(/\D/g, "");
+      const found = findContactByDigits(p.db, waIdVariants(digits));
+      if (found) return { contact: found, created: false };
+      const country = countryOf(e164);
+      const id = insertContact(p.db, { phone: e164, wa_id: null, user_id: null, name: "", profile_name: null, country, language: languageForCountry(country) ?? defaultLanguage }, p.clock.now());
+      return { contact: getContact(p.db, id)!, created: true };
+    },
+    setWaId(id, waId) {
+      setWaId(p.db, id, waId, p.clock.now());
+    },
     changeNumber(id, newWaId) {
       changeNumber(p.db, id, newWaId, e164FromWaId(newWaId), p.clock.now());
     },

@@ -81,3 +81,5 @@ export function changeNumber(db: Db, id: number, waId: string, phone: string, no
 }
 
 export const tagsOf = (db: Db, id: number) => db.query<{ tag: string }>("SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag").all(id).map((r) => r.tag);
+
+export const setWaId = (db: Db, id: number, waId: string, now: number) => db.query("UPDATE contacts SET wa_id = ?, updated_at = ? WHERE id = ? AND wa_id IS NOT ?").run(waId, now, id, waId);

@@ -71,6 +71,18 @@ export interface ConversationsService {
   resolve(id: number, who: AuditWho): ConversationRow;
   reopen(id: number, who: AuditWho): ConversationRow;
   heldCount(): number;
+  /** Outbound messages of a number Meta accepted since `since`. */
+  sentSince(numberId: number, since: number): number;
+  setOpaque(messageId: number, opaque: string): void;
+  requeueForRetry(messageId: number, opaque: string): void;
+  /** The send loop took the message. */
+  markSending(messageId: number, emits: Emit[]): void;
+  /** Meta accepted the send: its wamid, and `sent` unless a webhook already moved it further. */
+  markAccepted(messageId: number, wamid: string, emits: Emit[]): void;
+  /** The send failed for good, with Meta's code and text. */
+  markFailed(messageId: number, error: { code: number; title: string; details: string | null }, emits: Emit[]): void;
+  /** Never sent: the check failed when it left the queue, or its campaign was cancelled. */
+  cancel(messageId: number, code: string, reason: string, emits: Emit[]): void;
 }
 
 export function createConversations(p: Platform): ConversationsService {
@@ -210,6 +222,31 @@ export function createConversations(p: Platform): ConversationsService {
     },
 
     heldCount: () => store.countHeld(db),
+    sentSince: (numberId, since) => store.sentSince(db, numberId, since),
+    setOpaque: (id, opaque) => store.setOpaque(db, id, opaque),
+    requeueForRetry: (id, opaque) => store.resetForRetry(db, id, opaque),
+
+    markSending(id, emits) {
+      const m = store.getMessage(db, id);
+      if (store.markSending(db, id).changes) emits.push(() => p.bus.emit("message.status", { messageId: id, conversationId: m!.conversation_id, status: "sending" }));
+    },
+
+    markAccepted(id, wamid, emits) {
+      const m = store.getMessage(db, id)!;
+      if (!m.wamid) store.setWamid(db, id, wamid);
+      releaseHeld(store.getMessage(db, id)!, emits);
+      apply(store.getMessage(db, id)!, { wamid, opaque: null, status: "sent", at: p.clock.now(), error: null, pricing: null, raw: null }, emits);
+    },
+
+    markFailed(id, error, emits) {
+      apply(store.getMessage(db, id)!, { wamid: null, opaque: null, status: "failed", at: p.clock.now(), error, pricing: null, raw: null }, emits);
+    },
+
+    cancel(id, code, reason, emits) {
+      const m = store.getMessage(db, id)!;
+      store.cancelMessage(db, id, code, reason, p.clock.now());
+      emits.push(() => p.bus.emit("message.status", { messageId: id, conversationId: m.conversation_id, status: "cancelled" }));
+    },
   };
   return svc;
 }

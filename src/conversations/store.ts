@@ -218,3 +218,23 @@ export function listConversations(db: Db, f: ConversationFilter): ConversationLi
 export function listMessages(db: Db, conversationId: number, beforeId: number, limit: number): MessageRow[] {
   return db.query<MessageRow>("SELECT * FROM messages WHERE conversation_id = ? AND id < ? ORDER BY id DESC LIMIT ?").all(conversationId, beforeId || Number.MAX_SAFE_INTEGER, limit);
 }
+
+export const setOpaque = (db: Db, id: number, opaque: string) => db.query("UPDATE messages SET opaque = ? WHERE id = ?").run(opaque, id);
+
+/** Back to queued for a retry: the error is cleared, a new opaque id ties the next statuses to the new attempt. */
+export function resetForRetry(db: Db, id: number, opaque: string): void {
+  db.query(
+    `UPDATE messages SET status = 'queued', opaque = ?, wamid = NULL, error_code = NULL, error_title = NULL, error_details = NULL,
+       failed_at = NULL, sent_at = NULL, delivered_at = NULL, read_at = NULL WHERE id = ?`,
+  ).run(opaque, id);
+}
+
+export const markSending = (db: Db, id: number) => db.query("UPDATE messages SET status = 'sending' WHERE id = ? AND status = 'queued'").run(id);
+
+/** Ends a message that will never be sent (check failed at dequeue, campaign cancelled), with the reason. */
+export function cancelMessage(db: Db, id: number, code: string, reason: string, at: number): void {
+  db.query("UPDATE messages SET status = 'cancelled', error_title = ?, error_details = ?, failed_at = ? WHERE id = ? AND status IN ('queued', 'sending')").run(code, reason, at, id);
+}
+
+export const sentSince = (db: Db, numberId: number, since: number) =>
+  db.query<{ n: number }>("SELECT count(*) AS n FROM messages WHERE number_id = ? AND direction = 'out' AND sent_at >= ?").get(numberId, since)!.n;

@@ -69,8 +69,16 @@ export interface NumbersService {
   applyUpdate(id: number, patch: store.NumberPatch): void;
   updateTemplateFromWebhook(f: Parameters<typeof store.updateTemplateByMeta>[1]): number;
   realConnected(): number;
-  /** Messages per minute the send loop uses now: the configured rate, else where the default ramp stands. */
+  /** The rate the send loop paces at before any throttle: the configured rate, else where the default ramp stands. */
+  baseRate(n: NumberRow): number;
+  /** Messages per minute the number sends at now (the send loop's live rate once it runs). */
   effectiveRate(n: NumberRow): number;
+  /** Lets the send loops report their live rate. */
+  attachLiveRate(fn: (numberId: number) => number | null): void;
+  /** Stops a number that cannot send until a person acts (Meta answered 190, 368, 131031 or 131042). */
+  pause(id: number, reason: string): NumberRow;
+  /** Moves a default-rate number along its ramp. */
+  setRamp(id: number, rate: number): void;
 }
 
 const DIGITS = /^\d{5,25}$/;
@@ -113,6 +121,7 @@ function healthPatch(info: PhoneNumberInfo, now: number): store.NumberPatch {
 export function createNumbers(p: Platform, deps: { graph: GraphClient; teams: TeamsService; audit: AuditService; alerts: AlertsService }): NumbersService {
   const { db } = p;
   const byPhone = new Map<string, NumberRow>();
+  let liveRate: (numberId: number) => number | null = () => null;
   const cache = () => {
     if (!byPhone.size) for (const n of store.listNumbers(db)) byPhone.set(n.phone_number_id, n);
     return byPhone;
@@ -146,6 +155,7 @@ export function createNumbers(p: Platform, deps: { graph: GraphClient; teams: Te
       baseUrl: n.simulated ? `${p.runtime.selfUrl}/simulator/graph` : p.cfg.waGraphUrl,
       version: p.cfg.waGraphVersion,
       token: p.sealer.open(n.access_token),
+      loopback: n.simulated === 1,
     }),
 
     async connect(input, who) {
@@ -155,7 +165,7 @@ export function createNumbers(p: Platform, deps: { graph: GraphClient; teams: Te
       checkTeams(input.team_ids, errors);
       if (errors.length) throw invalid(errors);
       if (store.getNumberByPhoneId(db, input.phone_number_id)) throw conflict("number_exists", `The number with Phone number ID ${input.phone_number_id} is already connected.`);
-      const t: GraphTarget = { baseUrl: input.simulated ? `${p.runtime.selfUrl}/simulator/graph` : p.cfg.waGraphUrl, version: p.cfg.waGraphVersion, token: input.access_token };
+      const t: GraphTarget = { baseUrl: input.simulated ? `${p.runtime.selfUrl}/simulator/graph` : p.cfg.waGraphUrl, version: p.cfg.waGraphVersion, token: input.access_token, loopback: !!input.simulated };
       let info: PhoneNumberInfo;
       try {
         info = await deps.graph.phoneNumber(t, input.phone_number_id);
@@ -224,7 +234,7 @@ export function createNumbers(p: Platform, deps: { graph: GraphClient; teams: Te
             send_rate_per_min: input.send_rate_per_min,
             default_language: input.default_language,
             status: input.status,
-            ...(input.access_token || input.status === "connected" ? { last_error: null, last_error_at: null } : {}),
+            ...(input.access_token || input.status === "connected" ? { last_error: null, last_error_at: null, paused_reason: null, ...(before.status === "error" && !input.status ? { status: "connected" as const } : {}) } : {}),
           },
           now,
         );
@@ -319,8 +329,32 @@ export function createNumbers(p: Platform, deps: { graph: GraphClient; teams: Te
     },
 
     realConnected: () => store.countRealConnected(db),
-    // The send loop (outbox) owns pacing and will report the live rate; until a number sends, it starts here.
-    effectiveRate: (n) => n.send_rate_per_min ?? DEFAULT_START_RATE,
+    baseRate: (n) => n.send_rate_per_min ?? n.ramp_rate ?? DEFAULT_START_RATE,
+    effectiveRate: (n) => liveRate(n.id) ?? svc.baseRate(n),
+    attachLiveRate(fn) {
+      liveRate = fn;
+    },
+    pause(id, reason) {
+      const n = need(id);
+      const now = p.clock.now();
+      store.updateNumber(db, id, { status: "error", paused_reason: reason, last_error: reason, last_error_at: now }, now);
+      store.insertNumberEvent(db, { number_id: id, at: now, kind: "paused", summary: `Sending stopped: ${reason}`, detail: null });
+      deps.alerts.post({
+        level: "critical",
+        key: `number-error:${id}`,
+        title: `${n.display_phone_number} stopped sending`,
+        body: `${reason}. Messages wait in the queue; fix the cause (for example replace the access token) and enable the number again.`,
+        i18n: { title: ["alerts.number_stopped_title", { number: n.display_phone_number }], body: ["alerts.number_stopped_body", { reason }] },
+        link: `/numbers/${id}`,
+      });
+      changed(id);
+      return store.getNumber(db, id)!;
+    },
+    setRamp(id, rate) {
+      const now = p.clock.now();
+      store.updateNumber(db, id, { ramp_rate: rate, ramp_reviewed_at: now }, now);
+      changed(id);
+    },
   };
   return svc;
 }

@@ -24,6 +24,9 @@ export interface NumberRow {
   last_error_at: number | null;
   health_checked_at: number | null;
   templates_synced_at: number | null;
+  ramp_rate: number | null;
+  ramp_reviewed_at: number | null;
+  paused_reason: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -75,11 +78,15 @@ export interface NumberPatch {
   health_checked_at?: number;
   templates_synced_at?: number;
   display_phone_number?: string;
+  ramp_rate?: number;
+  ramp_reviewed_at?: number;
+  paused_reason?: string | null;
 }
 
 const PATCHABLE = [
   "name", "portfolio", "access_token", "send_rate_per_min", "default_language", "status", "verified_name", "quality_rating", "messaging_limit_tier",
   "throughput_level", "name_status", "code_verification_status", "account_status", "last_error", "last_error_at", "health_checked_at", "templates_synced_at", "display_phone_number",
+  "ramp_rate", "ramp_reviewed_at", "paused_reason",
 ] as const satisfies readonly (keyof NumberPatch)[];
 
 export function updateNumber(db: Db, id: number, p: NumberPatch, now: number): void {

@@ -11,6 +11,10 @@ export function health(d: Deps) {
   if (!d.cfg.tlsCert && d.cfg.baseUrl.startsWith("http://") && !/localhost|127\.0\.0\.1/.test(d.cfg.baseUrl)) {
     warnings.push("BASE_URL is plain http on a non-local address: serve HTTPS (TLS_CERT/TLS_KEY) or put a TLS proxy in front.");
   }
+  // Same condition under which POST /webhooks/whatsapp answers 503: a real number's messages are being lost.
+  if (!d.cfg.waAppSecret && d.numbers.realConnected() > 0) {
+    warnings.push("WA_APP_SECRET is not set: webhook POSTs are refused until it is set (a real number is connected).");
+  }
   return {
     status: db ? (warnings.length ? "degraded" : "ok") : "down",
     db: db ? "ok" : "unavailable",

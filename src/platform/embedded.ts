@@ -8,29 +8,53 @@ import v4 from "../../views/errors/error.eta" with { type: "text" };
 import v5 from "../../views/home/index.eta" with { type: "text" };
 import v6 from "../../views/layouts/app.eta" with { type: "text" };
 import v7 from "../../views/layouts/bare.eta" with { type: "text" };
-import v8 from "../../views/partials/alerts.eta" with { type: "text" };
-import v9 from "../../views/partials/empty.eta" with { type: "text" };
-import v10 from "../../views/partials/field-error.eta" with { type: "text" };
-import v11 from "../../views/partials/flash.eta" with { type: "text" };
-import v12 from "../../views/partials/head.eta" with { type: "text" };
-import v13 from "../../views/partials/icon.eta" with { type: "text" };
-import v14 from "../../views/partials/nav.eta" with { type: "text" };
-import v15 from "../../views/partials/sprite.eta" with { type: "text" };
-import v16 from "../../views/profile/index.eta" with { type: "text" };
-import v17 from "../../views/roles/form.eta" with { type: "text" };
-import v18 from "../../views/roles/index.eta" with { type: "text" };
-import v19 from "../../views/settings/index.eta" with { type: "text" };
-import v20 from "../../views/teams/form.eta" with { type: "text" };
-import v21 from "../../views/teams/index.eta" with { type: "text" };
-import v22 from "../../views/tokens/index.eta" with { type: "text" };
-import v23 from "../../views/users/_rows.eta" with { type: "text" };
-import v24 from "../../views/users/form.eta" with { type: "text" };
-import v25 from "../../views/users/index.eta" with { type: "text" };
+import v8 from "../../views/numbers/_badges.eta" with { type: "text" };
+import v9 from "../../views/numbers/_edit.eta" with { type: "text" };
+import v10 from "../../views/numbers/_health.eta" with { type: "text" };
+import v11 from "../../views/numbers/_quality.eta" with { type: "text" };
+import v12 from "../../views/numbers/_settings.eta" with { type: "text" };
+import v13 from "../../views/numbers/_templates.eta" with { type: "text" };
+import v14 from "../../views/numbers/_webhook.eta" with { type: "text" };
+import v15 from "../../views/numbers/events.eta" with { type: "text" };
+import v16 from "../../views/numbers/index.eta" with { type: "text" };
+import v17 from "../../views/numbers/new.eta" with { type: "text" };
+import v18 from "../../views/numbers/show.eta" with { type: "text" };
+import v19 from "../../views/partials/alerts.eta" with { type: "text" };
+import v20 from "../../views/partials/empty.eta" with { type: "text" };
+import v21 from "../../views/partials/field-error.eta" with { type: "text" };
+import v22 from "../../views/partials/flash.eta" with { type: "text" };
+import v23 from "../../views/partials/head.eta" with { type: "text" };
+import v24 from "../../views/partials/icon.eta" with { type: "text" };
+import v25 from "../../views/partials/nav.eta" with { type: "text" };
+import v26 from "../../views/partials/sprite.eta" with { type: "text" };
+import v27 from "../../views/profile/index.eta" with { type: "text" };
+import v28 from "../../views/roles/form.eta" with { type: "text" };
+import v29 from "../../views/roles/index.eta" with { type: "text" };
+import v30 from "../../views/settings/index.eta" with { type: "text" };
+import v31 from "../../views/simulator/_bubble.eta" with { type: "text" };
+import v32 from "../../views/simulator/_faults.eta" with { type: "text" };
+import v33 from "../../views/simulator/_load.eta" with { type: "text" };
+import v34 from "../../views/simulator/_thread.eta" with { type: "text" };
+import v35 from "../../views/simulator/index.eta" with { type: "text" };
+import v36 from "../../views/teams/form.eta" with { type: "text" };
+import v37 from "../../views/teams/index.eta" with { type: "text" };
+import v38 from "../../views/tokens/index.eta" with { type: "text" };
+import v39 from "../../views/users/_rows.eta" with { type: "text" };
+import v40 from "../../views/users/form.eta" with { type: "text" };
+import v41 from "../../views/users/index.eta" with { type: "text" };
 import m0 from "../../migrations/0001_platform.sql" with { type: "text" };
 import m1 from "../../migrations/0002_accounts.sql" with { type: "text" };
 import m2 from "../../migrations/0003_messaging.sql" with { type: "text" };
+import m3 from "../../migrations/0004_simulator.sql" with { type: "text" };
+import m4 from "../../migrations/0005_outbox.sql" with { type: "text" };
 import t0 from "../i18n/en/core.json";
-import t1 from "../i18n/it/core.json";
+import t1 from "../i18n/en/messaging.json";
+import t2 from "../i18n/en/numbers.json";
+import t3 from "../i18n/en/simulator.json";
+import t4 from "../i18n/it/core.json";
+import t5 from "../i18n/it/messaging.json";
+import t6 from "../i18n/it/numbers.json";
+import t7 from "../i18n/it/simulator.json";
 
 /** View name (`@dir/file` without .eta) → template text. */
 export const VIEWS: Record<string, string> = {
@@ -42,24 +66,40 @@ export const VIEWS: Record<string, string> = {
   "@home/index": v5,
   "@layouts/app": v6,
   "@layouts/bare": v7,
-  "@partials/alerts": v8,
-  "@partials/empty": v9,
-  "@partials/field-error": v10,
-  "@partials/flash": v11,
-  "@partials/head": v12,
-  "@partials/icon": v13,
-  "@partials/nav": v14,
-  "@partials/sprite": v15,
-  "@profile/index": v16,
-  "@roles/form": v17,
-  "@roles/index": v18,
-  "@settings/index": v19,
-  "@teams/form": v20,
-  "@teams/index": v21,
-  "@tokens/index": v22,
-  "@users/_rows": v23,
-  "@users/form": v24,
-  "@users/index": v25,
+  "@numbers/_badges": v8,
+  "@numbers/_edit": v9,
+  "@numbers/_health": v10,
+  "@numbers/_quality": v11,
+  "@numbers/_settings": v12,
+  "@numbers/_templates": v13,
+  "@numbers/_webhook": v14,
+  "@numbers/events": v15,
+  "@numbers/index": v16,
+  "@numbers/new": v17,
+  "@numbers/show": v18,
+  "@partials/alerts": v19,
+  "@partials/empty": v20,
+  "@partials/field-error": v21,
+  "@partials/flash": v22,
+  "@partials/head": v23,
+  "@partials/icon": v24,
+  "@partials/nav": v25,
+  "@partials/sprite": v26,
+  "@profile/index": v27,
+  "@roles/form": v28,
+  "@roles/index": v29,
+  "@settings/index": v30,
+  "@simulator/_bubble": v31,
+  "@simulator/_faults": v32,
+  "@simulator/_load": v33,
+  "@simulator/_thread": v34,
+  "@simulator/index": v35,
+  "@teams/form": v36,
+  "@teams/index": v37,
+  "@tokens/index": v38,
+  "@users/_rows": v39,
+  "@users/form": v40,
+  "@users/index": v41,
 };
 
 /** Migration file name → SQL text. */
@@ -67,10 +107,12 @@ export const MIGRATIONS: Record<string, string> = {
   "0001_platform.sql": m0,
   "0002_accounts.sql": m1,
   "0003_messaging.sql": m2,
+  "0004_simulator.sql": m3,
+  "0005_outbox.sql": m4,
 };
 
 /** Language → its message files (src/i18n/<lang>/<area>.json), merged in this order. */
 export const MESSAGES: Record<string, Record<string, string>[]> = {
-  en: [t0],
-  it: [t1],
+  en: [t0, t1, t2, t3],
+  it: [t4, t5, t6, t7],
 };

@@ -6,7 +6,7 @@ export interface SettingDef<T> {
   default: () => T;
   /** Returns the typed value or throws an Error whose message is shown beside the field. */
   parse: (raw: unknown) => T;
-  group: "general" | "security" | "routing";
+  group: "general" | "security" | "routing" | "messaging";
 }
 
 function int(min: number, max: number) {
@@ -36,6 +36,14 @@ function timezone(raw: unknown) {
   return tz;
 }
 
+/** A comma-separated list of words, each 1-40 characters, normalised to upper case. */
+function keywords(raw: unknown) {
+  const list = String(raw ?? "").split(",").map((w) => w.trim().toUpperCase()).filter(Boolean);
+  if (!list.length) throw new Error("needs at least one word");
+  if (list.some((w) => w.length > 40)) throw new Error("words must be at most 40 characters");
+  return [...new Set(list)].join(", ");
+}
+
 export const SETTINGS = {
   workspace_name: { group: "general", default: () => "Centralino", parse: text(1, 80) } as SettingDef<string>,
   default_language: {
@@ -53,6 +61,8 @@ export const SETTINGS = {
   lockout_minutes: { group: "security", default: () => 15, parse: int(1, 1440) } as SettingDef<number>,
   default_capacity: { group: "routing", default: () => 6, parse: int(1, 100) } as SettingDef<number>,
   max_capacity: { group: "routing", default: () => 20, parse: int(1, 200) } as SettingDef<number>,
+  opt_out_keywords: { group: "messaging", default: () => "STOP, UNSUBSCRIBE, ANNULLA, DISISCRIVIMI", parse: keywords } as SettingDef<string>,
+  opt_in_keywords: { group: "messaging", default: () => "START, ISCRIVIMI", parse: keywords } as SettingDef<string>,
 } as const;
 
 export type SettingKey = keyof typeof SETTINGS;

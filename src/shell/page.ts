@@ -22,7 +22,7 @@ export function createRenderer(d: Deps) {
       locale: c.locale,
       locales: LOCALE_NAMES,
       theme: a?.theme ?? "auto",
-      nav: a ? navFor(a, c.url.pathname) : [],
+      nav: a ? navFor(a, c.url.pathname, d) : [],
       alerts: showAlerts ? { count: d.alerts.countOpen(), items: d.alerts.listOpen(), canManage: a!.perms.has("alerts:manage") } : null,
       workspace: d.settings.get("workspace_name"),
       can: (perm: string) => !!a?.perms.has(perm as never),

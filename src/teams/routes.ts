@@ -31,7 +31,7 @@ export function teamsRoutes(d: Deps) {
     const members = t ? d.teams.members(t.id) : [];
     const memberIds = new Set(members.map((m) => m.user_id));
     const candidates = t ? d.users.list({ afterId: 0, limit: 1000, status: "active" }).filter((u) => !memberIds.has(u.id)) : [];
-    return c.page("@teams/form", { team: t, members, candidates, values: t ? { name: t.name, description: t.description } : {}, errors: [], ...extra }, { status, title: t ? t.name : c.t("teams.new") });
+    return c.page("@teams/form", { team: t, members, candidates, numbers: t ? d.numbers.ofTeam(t.id) : [], values: t ? { name: t.name, description: t.description } : {}, errors: [], ...extra }, { status, title: t ? t.name : c.t("teams.new") });
   };
   const userExists = (id: number) => {
     if (!d.users.get(id)) throw new AppError(422, "validation_failed", "user_id: no such user", [{ field: "user_id", message: "no such user" }]);

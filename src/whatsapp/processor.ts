@@ -13,32 +13,44 @@ const BATCH = 200;
 const TEMPLATE_FIELDS = new Set(["message_template_status_update", "template_category_update", "message_template_quality_update", "message_template_components_update"]);
 const NUMBER_FIELDS = new Set(["phone_number_quality_update", "phone_number_name_update", "account_update", "account_alerts", "account_review_update", "business_capability_update"]);
 
+/** Something that reacts to each newly stored inbound message inside its transaction (opt-out, later rules). */
+export type InboundHook = (m: { numberId: number; contactId: number; type: string; text: string; wamid: string }, emits: Emit[]) => void;
+
 export class Processor {
   private scheduled = false;
+  private hooks: InboundHook[] = [];
   private running = false;
+  private stopped = false;
   private timer: ReturnType<typeof setInterval> | null = null;
 
   constructor(private d: Deps) {}
 
+  /** Adds a reaction to new inbound messages. */
+  onInbound(hook: InboundHook): void {
+    this.hooks.push(hook);
+  }
+
   /** Periodic safety net: a missed wake-up (or events left by a crash) is drained within a second. */
   start(): void {
+    this.stopped = false;
     this.timer = setInterval(() => this.wake(), 1000);
     this.timer.unref?.();
     this.wake();
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
 
-  /** Schedules a drain on the next turn of the event loop. */
+  /** Schedules a drain on the next turn of the event loop (never after stop: the database may be closed). */
   wake(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || this.stopped) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.drain();
+      if (!this.stopped) this.drain();
     });
   }
 
@@ -125,6 +137,7 @@ export class Processor {
     if (desc.type === "system" && (m.system as Obj | undefined)?.type === "user_changed_number" && (m.system as Obj).wa_id) {
       this.d.contacts.changeNumber(contact.id, String((m.system as Obj).wa_id));
     }
+    for (const hook of this.hooks) hook({ numberId, contactId: contact.id, type: desc.type, text: desc.text, wamid: m.id }, emits);
     if (desc.media) {
       insertMedia(this.d.db, { message_id: stored.messageId, number_id: numberId, direction: "in", wa_media_id: desc.media.id, mime_type: desc.media.mime_type, sha256: desc.media.sha256, filename: desc.media.filename, at: receivedAt });
       emits.push(() => this.d.media.wake());
