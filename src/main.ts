@@ -93,7 +93,8 @@ async function healthcheck() {
   const cfg = loadConfig();
   const scheme = cfg.tlsCert ? "https" : "http";
   try {
-    const res = await fetch(`${scheme}://127.0.0.1:${cfg.port}/healthz`, { signal: AbortSignal.timeout(3000), tls: { rejectUnauthorized: false } } as RequestInit);
+    const host = cfg.host === "0.0.0.0" || cfg.host === "::" ? "127.0.0.1" : cfg.host.includes(":") ? `[${cfg.host}]` : cfg.host;
+    const res = await fetch(`${scheme}://${host}:${cfg.port}/healthz`, { signal: AbortSignal.timeout(3000), tls: { rejectUnauthorized: false } } as RequestInit);
     process.exit(res.ok ? 0 : 1);
   } catch {
     process.exit(1);

@@ -2,7 +2,8 @@
 // it stops accepting, lets requests in flight finish, closes live streams, stops jobs and closes the database.
 import { join } from "node:path";
 import type { Server } from "bun";
-import { loadConfig, type Config } from "./platform/config";
+import { ConfigError, loadConfig, type Config } from "./platform/config";
+import { AppError } from "./platform/errors";
 import { withGeneratedSecrets } from "./platform/secrets";
 import { openDb, type Db } from "./platform/db";
 import { migrate } from "./platform/migrate";
@@ -79,7 +80,15 @@ export async function assemble(cfg: Readonly<Config>, o: { clock?: Clock; log?: 
 async function ensureFirstAdmin(d: Deps, banner: boolean): Promise<void> {
   if (d.users.list({ afterId: 0, limit: 1 }).length) return;
   if (d.cfg.adminEmail && d.cfg.adminPassword) {
-    await d.users.createOwner(d.cfg.adminEmail, "Admin", d.cfg.adminPassword, { actor: null, system: true });
+    try {
+      await d.users.createOwner(d.cfg.adminEmail, "Admin", d.cfg.adminPassword, { actor: null, system: true });
+    } catch (e) {
+      if (e instanceof AppError) {
+        const what = e.fields.map((f) => `${f.field === "password" ? "ADMIN_PASSWORD" : f.field === "email" ? "ADMIN_EMAIL" : f.field} ${f.message}`).join("; ");
+        throw new ConfigError(`Invalid configuration:\n  - ${what || e.message}`);
+      }
+      throw e;
+    }
     d.log.info("created the first owner from ADMIN_EMAIL", { email: d.cfg.adminEmail });
     return;
   }

@@ -257,6 +257,25 @@ describe("two-step verification", () => {
     expect((await again.post("/login/totp", { code: codes[0]! })).status).toBe(401);
   });
 
+  test("signing in again with two-step verification also ends the browser's previous session", async () => {
+    const id = await app.user("agent", "rotate2fa@test.local");
+    const secret = app.deps.auth.beginTotp(id).secret;
+    app.deps.auth.confirmTotp(id, totpAt(secret, stepOf(app.clock.now())), { actor: null, system: true });
+    const c = app.anonymous();
+    const signIn = async () => {
+      await c.get("/login");
+      await c.post("/login", { email: "rotate2fa@test.local", password: PASSWORD });
+      app.clock.advance(31_000);
+      await c.get("/login/totp");
+      expect((await c.post("/login/totp", { code: totpAt(secret, stepOf(app.clock.now())) })).status).toBe(303);
+    };
+    await signIn();
+    const first = c.jar.cs_session!;
+    await signIn();
+    expect(c.jar.cs_session).not.toBe(first);
+    expect((await new Client(app.url, { cs_session: first }).get("/profile")).status).toBe(303);
+  });
+
   test("an admin can turn off a person's second factor", async () => {
     const id = await app.user("agent", "lost@test.local");
     const secret = app.deps.auth.beginTotp(id).secret;

@@ -2,7 +2,7 @@
 // clock: even spacing, lanes, the default ramp, every error class, status-before-response, outage recovery
 // without a burst (R3), the window re-check at dequeue, STOP, retry and idempotency.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eventually, startTestApp, type TestApp } from "./support/app";
+import { eventually, ownerActor, startTestApp, type TestApp } from "./support/app";
 import { api } from "./support/client";
 import { fakeNumber, startFakeGraph, type FakeGraph } from "./support/fake-graph";
 import { escapedJson, signBody, webhookSecret } from "../src/whatsapp";
@@ -283,6 +283,27 @@ describe("the window at dequeue, STOP, idempotency", () => {
     await eventually(() => attemptsTo("393363000001").length === 1);
     await step(5000);
     expect(attemptsTo("393363000001").length).toBe(1);
+  });
+
+  test("an agent may send only from numbers its teams serve", async () => {
+    const n = await connect("140000000000004", 60);
+    await inbound("140000000000004", "393364000001");
+    const agentId = await app.user("agent", "sender@test.local");
+    const token = app.deps.tokens.create({ name: "agent-sender", user: "sender@test.local" }, { actor: ownerActor(app.deps) }).token;
+    const body = { number_id: String(n), to: "+393364000001", type: "text", text: { body: "hi" } };
+    const denied = await api(app.url, token, "POST", "/api/v1/messages", body);
+    expect(denied.status).toBe(403);
+    expect(denied.json.error.code).toBe("number_not_allowed");
+    const team = app.deps.teams.create({ name: "Sender team" }, { actor: ownerActor(app.deps) });
+    app.deps.teams.addMember(team.id, agentId, { actor: ownerActor(app.deps) });
+    await api(app.url, admin, "PATCH", `/api/v1/numbers/${n}`, { team_ids: [String(team.id)] });
+    expect((await api(app.url, token, "POST", "/api/v1/messages", body)).status).toBe(202);
+  });
+
+  test("/healthz reports the send loop: sending while messages wait, stalled when a number stopped", async () => {
+    const h = await (await fetch(app.url + "/healthz")).json();
+    expect(["idle", "sending", "stalled"]).toContain(h.send_loop);
+    expect(typeof h.queued).toBe("number");
   });
 
   test("queue depth and send rate are in /metrics", async () => {

@@ -69,7 +69,7 @@ export function authRoutes(d: Deps) {
       handler: (c) => {
         const challenge = c.cookies[MFA_COOKIE];
         if (!challenge) return c.redirect("/login", { kind: "error", text: c.t("auth.totp_expired") });
-        return outcome(c, d.auth.completeChallenge(challenge, c.form.get("code"), c.ip, c.userAgent), "@auth/totp");
+        return outcome(c, d.auth.completeChallenge(challenge, c.form.get("code"), c.ip, c.userAgent, c.cookies[SESSION_COOKIE]), "@auth/totp");
       },
     }),
     route({

@@ -39,7 +39,7 @@ export interface LoginInput {
 export interface AuthService {
   login(input: LoginInput): Promise<LoginResult>;
   /** Second step of a sign-in with TOTP (or a recovery code). */
-  completeChallenge(challenge: string, code: string, ip: string, userAgent: string): LoginResult | { kind: "retry" };
+  completeChallenge(challenge: string, code: string, ip: string, userAgent: string, previous?: string | null): LoginResult | { kind: "retry" };
   /** The actor for a session cookie token, or null (unknown, expired, idle, user disabled). */
   sessionActor(token: string): Actor | null;
   /** The actor for a Bearer token, or null. */
@@ -154,7 +154,7 @@ export function createAuth(p: Platform, deps: { users: UsersService; roles: Role
       return { kind: "session", token, user, next: next ?? null };
     },
 
-    completeChallenge(challenge, code, ip, userAgent) {
+    completeChallenge(challenge, code, ip, userAgent, previous) {
       const now = p.clock.now();
       const row = store.getChallenge(p.db, sha256(challenge));
       if (!row || row.expires_at <= now || row.attempts >= CHALLENGE_ATTEMPTS) {
@@ -173,7 +173,7 @@ export function createAuth(p: Platform, deps: { users: UsersService; roles: Role
       }
       if (step !== null) users.setTotpState(user.id, { totp_last_step: step });
       store.deleteChallenge(p.db, row.id);
-      const token = startSession(user, ip, userAgent);
+      const token = startSession(user, ip, userAgent, previous);
       audit.record({ actor: svc.actorFor(user, null), ip, userAgent }, { action: "auth.login", target: { kind: "user", id: user.id, label: user.email }, details: { second_factor: usedRecovery ? "recovery_code" : "totp" } });
       return { kind: "session", token, user, next: row.next_path };
     },

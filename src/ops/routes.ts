@@ -15,10 +15,15 @@ export function health(d: Deps) {
   if (!d.cfg.waAppSecret && d.numbers.realConnected() > 0) {
     warnings.push("WA_APP_SECRET is not set: webhook POSTs are refused until it is set (a real number is connected).");
   }
+  const stopped = d.numbers.list().filter((n) => n.status === "error");
+  for (const n of stopped) warnings.push(`${n.display_phone_number} cannot send: ${n.last_error ?? "error"}.`);
+  const queued = d.numbers.list().reduce((sum, n) => sum + d.outbox.depth(n.id), 0);
   return {
     status: db ? (warnings.length ? "degraded" : "ok") : "down",
     db: db ? "ok" : "unavailable",
-    send_loop: "idle",
+    // running: every number can send; stalled: a number stopped (token, ban) while messages wait.
+    send_loop: stopped.length ? "stalled" : queued ? "sending" : "idle",
+    queued,
     uptime_s: Math.round((Date.now() - d.startedAt) / 1000),
     version: VERSION,
     warnings,

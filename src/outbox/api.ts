@@ -7,7 +7,7 @@ import { AppError, invalid, notFound } from "../platform/errors";
 import { sha256 } from "../platform/ids";
 import { iso } from "../platform/pagination";
 import type { MessageRow } from "../conversations";
-import { canSee } from "../conversations/routes";
+import { canSee, visibleNumbers } from "../conversations/routes";
 import { getIdempotency, putIdempotency } from "./store";
 import type { SendType } from "./service";
 
@@ -91,6 +91,8 @@ export function messagesApi(d: Deps) {
       response: Type.Object({ data: Type.Object({ id: Type.String(), status: Type.Literal("queued"), warnings: Type.Array(Type.String()) }) }),
       handler: (c) => {
         const b = c.body;
+        const allowed = visibleNumbers(d, c.user());
+        if (allowed !== null && !allowed.includes(Number(b.number_id))) throw new AppError(403, "number_not_allowed", "You may only send from numbers your teams serve.");
         const content = b[b.type as keyof typeof b] as Record<string, unknown> | undefined;
         if (!content) throw invalid([{ field: b.type, message: `is required when type is ${b.type}` }]);
         if (["image", "document", "audio", "video"].includes(b.type) && !content.id === !content.link) throw invalid([{ field: b.type, message: "give either id (uploaded media) or link (https URL)" }]);

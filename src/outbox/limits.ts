@@ -58,5 +58,6 @@ export function holdUntil(d: Deps, n: NumberRow, m: MessageRow, now: number): nu
     i18n: { title: ["alerts.limit_title", { limit }], body: ["alerts.limit_body", { number: n.display_phone_number }] },
     link: `/numbers/${n.id}`,
   });
-  return oldest + DAY;
+  // The oldest place frees up a day after it was taken; never "now" or earlier, or the loop would spin.
+  return Math.max(oldest + DAY, now + 1000);
 }

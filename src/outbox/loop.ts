@@ -79,7 +79,7 @@ export class NumberLoop {
     while (!this.stopped && this.number.status === "connected" && this.inFlight < this.maxInFlight()) {
       const now = this.d.clock.now();
       const slot = this.pacer.nextSlot();
-      if (slot > now) return this.schedule(slot);
+      if (slot > now) return this.schedule(Math.ceil(slot));
       const row = store.claimNext(this.d.db, this.number.id, now);
       if (!row) {
         const due = store.nextDue(this.d.db, this.number.id);

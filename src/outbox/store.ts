@@ -58,14 +58,14 @@ export const queueDepth = (db: Db) =>
 export const queueDepthOf = (db: Db, numberId: number) => db.query<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE number_id = ?").get(numberId)!.n;
 export const inFlightCount = (db: Db) => db.query<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE status = 'sending'").get()!.n;
 
-/** Whether `contact` already counts against the portfolio's limit in the window starting at `since`. */
+/** Whether `contact` already counts against the portfolio's limit in the window after `since` (exclusive). */
 export const reachedSince = (db: Db, portfolio: string, contactId: number, since: number) =>
-  !!db.query("SELECT 1 FROM portfolio_reach WHERE portfolio = ? AND contact_id = ? AND reached_at >= ?").get(portfolio, contactId, since);
+  !!db.query("SELECT 1 FROM portfolio_reach WHERE portfolio = ? AND contact_id = ? AND reached_at > ?").get(portfolio, contactId, since);
 export const reachCount = (db: Db, portfolio: string, since: number) =>
-  db.query<{ n: number }>("SELECT count(*) AS n FROM portfolio_reach WHERE portfolio = ? AND reached_at >= ?").get(portfolio, since)!.n;
+  db.query<{ n: number }>("SELECT count(*) AS n FROM portfolio_reach WHERE portfolio = ? AND reached_at > ?").get(portfolio, since)!.n;
 /** When the oldest counted contact leaves the window (the next free place), or null. */
 export const oldestReach = (db: Db, portfolio: string, since: number) =>
-  db.query<{ t: number | null }>("SELECT min(reached_at) AS t FROM portfolio_reach WHERE portfolio = ? AND reached_at >= ?").get(portfolio, since)?.t ?? null;
+  db.query<{ t: number | null }>("SELECT min(reached_at) AS t FROM portfolio_reach WHERE portfolio = ? AND reached_at > ?").get(portfolio, since)?.t ?? null;
 export function recordReach(db: Db, portfolio: string, contactId: number, at: number): void {
   db.query("INSERT INTO portfolio_reach (portfolio, contact_id, reached_at) VALUES (?, ?, ?) ON CONFLICT (portfolio, contact_id) DO UPDATE SET reached_at = excluded.reached_at").run(portfolio, contactId, at);
 }

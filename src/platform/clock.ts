@@ -41,7 +41,8 @@ export class ManualClock implements Clock {
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {
-    const p: Pending = { at: this.t + Math.max(0, ms), seq: this.seq++, fn };
+    // Whole milliseconds, like real timers: times stored from now() stay integers.
+    const p: Pending = { at: this.t + Math.max(0, Math.ceil(ms)), seq: this.seq++, fn };
     this.timers.add(p);
     return { cancel: () => this.timers.delete(p) };
   }

@@ -2,7 +2,7 @@
 // bun:sqlite is synchronous and JavaScript runs on one thread, so this single connection is also the single
 // writer; transactions never interleave.
 import { Database, type SQLQueryBindings, type Statement } from "bun:sqlite";
-import { mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 
 export type Params = Record<string, SQLQueryBindings> | SQLQueryBindings[];
@@ -20,7 +20,7 @@ export interface Db {
 
 /** Opens (creating if needed) the database at `path` with WAL, synchronous=FULL and foreign keys. */
 export function openDb(path: string): Db {
-  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const raw = new Database(path, { create: true, strict: true });
   // busy_timeout first: the CLI may write while a server runs on the same file.
   raw.run("PRAGMA busy_timeout = 5000");
@@ -30,6 +30,8 @@ export function openDb(path: string): Db {
   raw.run("PRAGMA foreign_keys = ON");
   raw.run("PRAGMA temp_store = MEMORY");
   raw.run("PRAGMA cache_size = -32000");
+  // Customer data: readable by this user only, whatever the process umask.
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) if (path !== ":memory:" && existsSync(f)) chmodSync(f, 0o600);
   return {
     raw,
     path,

@@ -11,7 +11,7 @@ interface StoredSecrets {
 
 /** Returns a Config whose SECRET_KEY and WA_VERIFY_TOKEN are set, generating the missing ones into DATA_DIR. */
 export function withGeneratedSecrets(cfg: Readonly<Config>): Readonly<Config> {
-  mkdirSync(cfg.dataDir, { recursive: true });
+  mkdirSync(cfg.dataDir, { recursive: true, mode: 0o700 });
   const file = join(cfg.dataDir, "secrets.json");
   let stored: Partial<StoredSecrets> = {};
   if (existsSync(file)) {

@@ -24,6 +24,13 @@ const NextErrors = Type.Object({
   code: Type.Integer({ description: "Meta error code, e.g. 130429, 131056 (sync) or 131047, 131026 (async)" }),
   mode: Type.Union([Type.Literal("sync"), Type.Literal("async")], { description: "sync: the API call fails; async: a failed status webhook" }),
 });
+const Limits = Type.Object({
+  throughput_per_s: Type.Integer({ minimum: 1, description: "Sends per second per number before 130429 (Meta: 80)" }),
+  pair_burst: Type.Integer({ minimum: 1, description: "Messages one recipient may receive in a burst before 131056 (Meta: 45)" }),
+  pair_every_ms: Type.Integer({ minimum: 0, description: "One more message per recipient every this many ms (Meta: 6000)" }),
+  window: Type.Boolean({ description: "Free-form outside the 24-hour window fails with a 131047 status" }),
+  messaging_limit: Type.Boolean({ description: "Enforce the portfolio's messaging limit (unique customers outside the window in 24 h)" }),
+});
 const FaultsJson = Type.Object({
   outage: Type.Union([Type.Literal("off"), Type.Literal("error"), Type.Literal("timeout")], { description: "error: 503 code 2; timeout: calls hang" }),
   slow_ms: Type.Integer({ minimum: 0, maximum: 60_000 }),
@@ -34,8 +41,9 @@ const FaultsJson = Type.Object({
   batch_window_ms: Type.Integer({ minimum: 0, maximum: 60_000 }),
   drop_delivered: Type.Boolean({ description: "Skip `delivered` before `read`" }),
   delays: Delays,
+  limits: Limits,
 });
-const FaultsBody = Type.Partial(Type.Object({ ...FaultsJson.properties, next_errors: Type.Partial(NextErrors), delays: Type.Partial(Delays) }));
+const FaultsBody = Type.Partial(Type.Object({ ...FaultsJson.properties, next_errors: Type.Partial(NextErrors), delays: Type.Partial(Delays), limits: Type.Partial(Limits) }));
 
 const LoadJson = Type.Object({
   running: Type.Boolean(),

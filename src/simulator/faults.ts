@@ -14,6 +14,19 @@ export interface StatusDelays {
   template_review_ms: number;
 }
 
+/** Meta's limits the fake Graph API enforces; adjustable for demos and tests, on by default. */
+export interface Limits {
+  /** Sends a number may make per second before 130429 (Meta: 80, or 1,000 after the upgrade). */
+  throughput_per_s: number;
+  /** Pair rate: a recipient refills one message every `pair_every_ms` and may burst up to `pair_burst` (131056). */
+  pair_burst: number;
+  pair_every_ms: number;
+  /** Free-form messages outside the 24-hour window fail later with a 131047 status. */
+  window: boolean;
+  /** The portfolio's messaging limit (unique customers reached outside the window in 24 hours). */
+  messaging_limit: boolean;
+}
+
 export interface Faults {
   /** `error`: every Graph call answers 503 code 2; `timeout`: calls hang until the client gives up. */
   outage: OutageMode;
@@ -31,11 +44,13 @@ export interface Faults {
   /** Skip `delivered` before `read`, as Meta does when both happen together. */
   drop_delivered: boolean;
   delays: StatusDelays;
+  limits: Limits;
 }
 
-export type FaultsPatch = Partial<Omit<Faults, "next_errors" | "delays">> & {
+export type FaultsPatch = Partial<Omit<Faults, "next_errors" | "delays" | "limits">> & {
   next_errors?: Partial<Faults["next_errors"]>;
   delays?: Partial<StatusDelays>;
+  limits?: Partial<Limits>;
 };
 
 /** How long a `timeout` outage holds a request before answering 503 (longer than the app's client waits). */
@@ -52,6 +67,7 @@ export function defaultFaults(): Faults {
     batch_window_ms: 200,
     drop_delivered: false,
     delays: { sent_ms: 300, delivered_ms: 800, read_ms: 2000, template_review_ms: 3000 },
+    limits: { throughput_per_s: 80, pair_burst: 45, pair_every_ms: 6000, window: true, messaging_limit: true },
   };
 }
 
@@ -78,6 +94,14 @@ export class FaultState {
     if (p.next_errors) {
       const n = p.next_errors;
       f.next_errors = { count: clamp(Math.round(n.count ?? f.next_errors.count), 0, 100_000), code: n.code ?? f.next_errors.code, mode: n.mode ?? f.next_errors.mode };
+    }
+    if (p.limits) {
+      const l = p.limits;
+      if (l.throughput_per_s !== undefined) f.limits.throughput_per_s = clamp(Math.round(l.throughput_per_s), 1, 10_000);
+      if (l.pair_burst !== undefined) f.limits.pair_burst = clamp(Math.round(l.pair_burst), 1, 1000);
+      if (l.pair_every_ms !== undefined) f.limits.pair_every_ms = clamp(Math.round(l.pair_every_ms), 0, 3_600_000);
+      if (l.window !== undefined) f.limits.window = l.window;
+      if (l.messaging_limit !== undefined) f.limits.messaging_limit = l.messaging_limit;
     }
     if (p.delays) {
       for (const k of Object.keys(f.delays) as (keyof StatusDelays)[]) {

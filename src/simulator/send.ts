@@ -1,7 +1,6 @@
 // `POST /{phone-number-id}/messages`: a business send (validated, then Meta's checks, then stored on the
 // customer's phone with status webhooks planned) or a mark-as-read. Meta's checks are one list, run in order:
-// a check throws a synchronous error or marks the send to fail later by webhook. Throughput (130429), pair
-// rate (131056), the 24-hour window (131047, async) and the portfolio's messaging limit join this list later.
+// a check throws a synchronous error or marks the send to fail later by webhook (enforce.ts holds Meta's limits).
 import { digitsOf, newWamid, type Sim } from "./context";
 import { SimGraphError, missingParam } from "./errors";
 import { ensureCustomer } from "./customers";
@@ -10,6 +9,7 @@ import { markRead } from "./reads";
 import { scheduleStatuses } from "./statuses";
 import { checkTemplateSend, type Rendered } from "./templates";
 import { validateSend } from "./validate";
+import { messagingLimit, pairRate, throughput, windowOpen } from "./enforce";
 import * as store from "./store";
 import type { SimNumber } from "./store";
 
@@ -59,7 +59,7 @@ const mediaOwned: SendCheck = (c) => {
 };
 
 /** Meta's checks before a send is accepted, in order. */
-export const SEND_CHECKS: SendCheck[] = [scriptedError, notToSelf, templateApproved, mediaOwned];
+export const SEND_CHECKS: SendCheck[] = [scriptedError, notToSelf, throughput, pairRate, templateApproved, mediaOwned, windowOpen, messagingLimit];
 
 /** Handles a messages POST; returns Meta's answer or throws its error. */
 export function acceptSend(sim: Sim, number: SimNumber, body: unknown): Obj {

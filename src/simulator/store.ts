@@ -116,6 +116,10 @@ export function insertMessage(db: Db, m: Omit<SimMessage, "id">): number {
   );
 }
 
+/** When the customer last wrote to this number (the 24-hour window), or null. */
+export const lastInboundAt = (db: Db, numberId: number, customerId: number) =>
+  db.query<{ t: number | null }>("SELECT max(created_at) AS t FROM sim_messages WHERE number_id = ? AND customer_id = ? AND direction = 'in'").get(numberId, customerId)?.t ?? null;
+
 export const getMessage = (db: Db, id: number) => db.query<SimMessage>("SELECT * FROM sim_messages WHERE id = ?").get(id);
 export const messageByWamid = (db: Db, wamid: string) => db.query<SimMessage>("SELECT * FROM sim_messages WHERE wamid = ?").get(wamid);
 export const setMessageStatus = (db: Db, id: number, status: SimStatus, error: string | null = null) =>
