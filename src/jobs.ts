@@ -7,6 +7,12 @@ import { pruneSendRecords, reviewRamps } from "./outbox/jobs";
 
 export function registerJobs(d: Deps): void {
   d.scheduler.add({
+    name: "conversations.snooze",
+    cron: "* * * * *",
+    description: "Every minute: snoozed conversations whose time has come are open again.",
+    run: () => void d.conversations.wakeDue(),
+  });
+  d.scheduler.add({
     name: "outbox.ramp",
     cron: "*/30 * * * *",
     description: "Every 30 minutes: numbers left at the default rate ramp from 20 toward 60 messages a minute while quality stays good.",

@@ -12,6 +12,9 @@ declare module "../platform/bus" {
     "conversation.created": { conversationId: number; numberId: number; contactId: number };
     "conversation.resolved": { conversationId: number; by: string };
     "conversation.reopened": { conversationId: number; by: string };
+    "conversation.snoozed": { conversationId: number; until: number | null };
+    /** Something was added to the conversation's timeline (assignment, transfer, snooze, ...). */
+    "conversation.event": { conversationId: number; kind: string };
     "message.received": { messageId: number; conversationId: number; numberId: number; contactId: number };
     "message.status": { messageId: number; conversationId: number; status: string };
   }
@@ -75,6 +78,27 @@ export interface ConversationsService {
   sentSince(numberId: number, since: number): number;
   setOpaque(messageId: number, opaque: string): void;
   requeueForRetry(messageId: number, opaque: string): void;
+  /** Sets who handles the conversation; no agent means it waits in the queue. Inside the caller's transaction. */
+  setAssignment(id: number, a: { assigneeId: number | null; teamId: number | null }): void;
+  /** A person wrote to the customer (first-response and unanswered tracking). */
+  noteReply(id: number, at: number): void;
+  /** Snoozes until a time (the scheduler wakes it), or wakes it now with null. */
+  snooze(id: number, until: number | null, who: AuditWho): ConversationRow;
+  /** Wakes every snoozed conversation whose time has come; returns their ids. */
+  wakeDue(): number[];
+  setUnread(id: number, unread: number): void;
+  /** Open conversations per assigned agent. */
+  openCounts(): Map<number, number>;
+  /** Open conversations nobody handles, longest waiting first. */
+  queue(limit?: number): ConversationRow[];
+  queuePosition(id: number): number;
+  previousAssignee(numberId: number, contactId: number, exceptId: number): number | null;
+  /** Assigned conversations the customer has waited on since before `before`. */
+  unansweredSince(before: number): ConversationRow[];
+  openOf(userId: number): ConversationRow[];
+  /** Adds a timeline event (the emit runs after the caller's commit when `emits` is given). */
+  addEvent(id: number, kind: string, who: AuditWho | "system", detail?: Record<string, unknown>, emits?: Emit[]): void;
+  events(id: number): store.EventRow[];
   /** The send loop took the message. */
   markSending(messageId: number, emits: Emit[]): void;
   /** Meta accepted the send: its wamid, and `sent` unless a webhook already moved it further. */
@@ -204,7 +228,10 @@ export function createConversations(p: Platform): ConversationsService {
       const c = store.getConversation(db, id);
       if (!c) throw notFound("No such conversation.");
       if (c.status === "resolved") throw conflict("already_resolved", "This conversation is already resolved.");
-      store.setConversationStatus(db, id, "resolved", p.clock.now());
+      db.tx(() => {
+        store.setConversationStatus(db, id, "resolved", p.clock.now());
+        svc.addEvent(id, "resolved", who, {}, []);
+      });
       p.bus.emit("conversation.resolved", { conversationId: id, by: who.actor?.label ?? "system" });
       return store.getConversation(db, id)!;
     },
@@ -216,12 +243,63 @@ export function createConversations(p: Platform): ConversationsService {
       if (store.activeConversation(db, c.number_id, c.contact_id)) {
         throw conflict("newer_conversation_open", "The customer already has an open conversation on this number; continue there.");
       }
-      store.setConversationStatus(db, id, "open", p.clock.now());
+      db.tx(() => {
+        store.setConversationStatus(db, id, "open", p.clock.now());
+        svc.addEvent(id, "reopened", who, {}, []);
+      });
       p.bus.emit("conversation.reopened", { conversationId: id, by: who.actor?.label ?? "system" });
       return store.getConversation(db, id)!;
     },
 
     heldCount: () => store.countHeld(db),
+    setAssignment: (id, a) => store.setAssignment(db, id, { assignee_id: a.assigneeId, team_id: a.teamId, at: p.clock.now() }),
+    noteReply: (id, at) => store.noteReply(db, id, at),
+    snooze(id, until, who) {
+      const c = store.getConversation(db, id);
+      if (!c) throw notFound("No such conversation.");
+      if (c.status === "resolved") throw conflict("resolved", "A resolved conversation cannot be snoozed.");
+      if (until !== null && until <= p.clock.now()) throw conflict("snooze_in_past", "Choose a time in the future.");
+      db.tx(() => {
+        store.setSnooze(db, id, until);
+        svc.addEvent(id, until === null ? "woke" : "snoozed", who, until === null ? {} : { until });
+      });
+      p.bus.emit("conversation.snoozed", { conversationId: id, until });
+      return store.getConversation(db, id)!;
+    },
+    wakeDue() {
+      const ids = store.dueSnoozes(db, p.clock.now());
+      for (const id of ids) {
+        db.tx(() => {
+          store.setSnooze(db, id, null);
+          svc.addEvent(id, "woke", "system", { reason: "snooze_ended" });
+        });
+        p.bus.emit("conversation.snoozed", { conversationId: id, until: null });
+      }
+      return ids;
+    },
+    setUnread: (id, n) => store.setUnread(db, id, n),
+    openCounts: () => new Map(store.openCountsByAssignee(db).map((r) => [r.assignee_id, r.n])),
+    queue: (limit) => store.waitingQueue(db, limit),
+    queuePosition: (id) => store.queuePosition(db, id),
+    previousAssignee: (numberId, contactId, exceptId) => store.previousAssignee(db, numberId, contactId, exceptId),
+    unansweredSince: (before) => store.unansweredSince(db, before),
+    openOf: (userId) => store.openOfAssignee(db, userId),
+    addEvent(id, kind, who, detail = {}, emits) {
+      const actor = who === "system" ? null : who.actor;
+      store.insertEvent(db, {
+        conversation_id: id,
+        at: p.clock.now(),
+        kind,
+        actor_kind: who === "system" || who.system || !actor ? "system" : actor.kind === "token" && actor.userId === null ? "token" : "user",
+        actor_id: actor ? (actor.userId ?? actor.tokenId) : null,
+        actor_label: actor?.label ?? "system",
+        detail: Object.keys(detail).length ? JSON.stringify(detail) : null,
+      });
+      const emit = () => p.bus.emit("conversation.event", { conversationId: id, kind });
+      if (emits) emits.push(emit);
+      else emit();
+    },
+    events: (id) => store.listEvents(db, id),
     sentSince: (numberId, since) => store.sentSince(db, numberId, since),
     setOpaque: (id, opaque) => store.setOpaque(db, id, opaque),
     requeueForRetry: (id, opaque) => store.resetForRetry(db, id, opaque),

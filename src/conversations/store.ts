@@ -14,6 +14,10 @@ export interface ConversationRow {
   snoozed_until: number | null;
   resolved_at: number | null;
   created_at: number;
+  waiting_since: number | null;
+  assigned_at: number | null;
+  first_reply_at: number | null;
+  last_reply_at: number | null;
 }
 
 export interface MessageRow {
@@ -50,7 +54,7 @@ export const activeConversation = (db: Db, numberId: number, contactId: number) 
   db.query<ConversationRow>("SELECT * FROM conversations WHERE number_id = ? AND contact_id = ? AND status <> 'resolved'").get(numberId, contactId);
 
 export function insertConversation(db: Db, c: { number_id: number; contact_id: number; at: number }): number {
-  return Number(db.query("INSERT INTO conversations (number_id, contact_id, last_message_at, created_at) VALUES ($number_id, $contact_id, $at, $at)").run(c).lastInsertRowid);
+  return Number(db.query("INSERT INTO conversations (number_id, contact_id, last_message_at, created_at, waiting_since) VALUES ($number_id, $contact_id, $at, $at, $at)").run(c).lastInsertRowid);
 }
 
 /** A customer wrote: newest activity, one more unread, and a snoozed conversation wakes up. */
@@ -69,9 +73,76 @@ export function touchOnOutbound(db: Db, id: number, at: number): void {
 
 export function setConversationStatus(db: Db, id: number, status: "open" | "resolved", at: number): number {
   return db
-    .query("UPDATE conversations SET status = $status, resolved_at = CASE WHEN $status = 'resolved' THEN $at ELSE NULL END, snoozed_until = NULL WHERE id = $id AND status <> $status")
+    .query(
+      `UPDATE conversations SET status = $status, resolved_at = CASE WHEN $status = 'resolved' THEN $at ELSE NULL END, snoozed_until = NULL,
+         waiting_since = CASE WHEN $status = 'open' AND assignee_id IS NULL THEN $at ELSE NULL END
+       WHERE id = $id AND status <> $status`,
+    )
     .run({ id, status, at }).changes;
 }
+
+/** Who handles it: an agent (and/or a team); nobody means it waits in the queue from `at`. */
+export function setAssignment(db: Db, id: number, a: { assignee_id: number | null; team_id: number | null; at: number }): void {
+  db.query(
+    `UPDATE conversations SET assignee_id = $assignee_id, team_id = $team_id,
+       assigned_at = CASE WHEN $assignee_id IS NULL THEN NULL ELSE $at END,
+       waiting_since = CASE WHEN $assignee_id IS NULL AND status = 'open' THEN coalesce(waiting_since, $at) ELSE NULL END
+     WHERE id = $id`,
+  ).run({ ...a, id });
+}
+
+/** A person (not automation) wrote to the customer: the first and the latest reply times. */
+export const noteReply = (db: Db, id: number, at: number) => db.query("UPDATE conversations SET first_reply_at = coalesce(first_reply_at, ?1), last_reply_at = ?1 WHERE id = ?2").run(at, id);
+
+export function setSnooze(db: Db, id: number, until: number | null): number {
+  return db
+    .query("UPDATE conversations SET status = CASE WHEN ?1 IS NULL THEN 'open' ELSE 'snoozed' END, snoozed_until = ?1 WHERE id = ?2 AND status <> 'resolved'")
+    .run(until, id).changes;
+}
+export const dueSnoozes = (db: Db, now: number) => db.query<{ id: number }>("SELECT id FROM conversations WHERE status = 'snoozed' AND snoozed_until <= ?").all(now).map((r) => r.id);
+export const setUnread = (db: Db, id: number, unread: number) => db.query("UPDATE conversations SET unread = ? WHERE id = ?").run(unread, id);
+
+/** Open conversations per assignee (capacity). */
+export const openCountsByAssignee = (db: Db) =>
+  db.query<{ assignee_id: number; n: number }>("SELECT assignee_id, count(*) AS n FROM conversations WHERE status = 'open' AND assignee_id IS NOT NULL GROUP BY assignee_id").all();
+/** The waiting queue, longest waiting first. */
+export const waitingQueue = (db: Db, limit = 1000) =>
+  db.query<ConversationRow>("SELECT * FROM conversations WHERE status = 'open' AND assignee_id IS NULL AND waiting_since IS NOT NULL ORDER BY waiting_since, id LIMIT ?").all(limit);
+/** 1-based position of a waiting conversation in its queue. */
+export const queuePosition = (db: Db, id: number) =>
+  db.query<{ n: number }>(
+    `SELECT count(*) AS n FROM conversations q, conversations c WHERE c.id = ?1 AND c.assignee_id IS NULL AND c.status = 'open'
+       AND q.status = 'open' AND q.assignee_id IS NULL AND (q.waiting_since < c.waiting_since OR (q.waiting_since = c.waiting_since AND q.id <= c.id))`,
+  ).get(id)?.n ?? 0;
+/** The agent of the customer's most recent earlier conversation on this number (returning customers). */
+export const previousAssignee = (db: Db, numberId: number, contactId: number, exceptId: number) =>
+  db.query<{ assignee_id: number | null }>("SELECT assignee_id FROM conversations WHERE number_id = ? AND contact_id = ? AND id <> ? AND assignee_id IS NOT NULL ORDER BY created_at DESC LIMIT 1").get(numberId, contactId, exceptId)?.assignee_id ?? null;
+/** Assigned open conversations whose customer wrote last and got no reply since `before`. */
+export const unansweredSince = (db: Db, before: number) =>
+  db
+    .query<ConversationRow>(
+      `SELECT * FROM conversations WHERE status = 'open' AND assignee_id IS NOT NULL AND last_inbound_at IS NOT NULL
+         AND (last_reply_at IS NULL OR last_reply_at < last_inbound_at) AND max(last_inbound_at, coalesce(assigned_at, 0)) < ?`,
+    )
+    .all(before);
+export const openOfAssignee = (db: Db, userId: number) => db.query<ConversationRow>("SELECT * FROM conversations WHERE status = 'open' AND assignee_id = ?").all(userId);
+
+export interface EventRow {
+  id: number;
+  conversation_id: number;
+  at: number;
+  kind: string;
+  actor_kind: "user" | "token" | "system";
+  actor_id: number | null;
+  actor_label: string;
+  detail: string | null;
+}
+export function insertEvent(db: Db, e: Omit<EventRow, "id">): number {
+  return Number(
+    db.query("INSERT INTO conversation_events (conversation_id, at, kind, actor_kind, actor_id, actor_label, detail) VALUES ($conversation_id, $at, $kind, $actor_kind, $actor_id, $actor_label, $detail)").run({ ...e }).lastInsertRowid,
+  );
+}
+export const listEvents = (db: Db, conversationId: number) => db.query<EventRow>("SELECT * FROM conversation_events WHERE conversation_id = ? ORDER BY at, id").all(conversationId);
 
 /** Records the customer's latest message time for the (number, contact) window; older timestamps never win. */
 export function bumpWindow(db: Db, numberId: number, contactId: number, at: number): void {

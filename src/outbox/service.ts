@@ -92,6 +92,8 @@ export function createOutbox(d: Deps): OutboxService {
         const now = d.clock.now();
         const outboxId = store.insertOutbox(d.db, { message_id: message.id, number_id: number.id, lane: req.lane ?? 0, not_before: now, created_at: now });
         d.conversations.setOpaque(message.id, `ob:${outboxId}`);
+        // A message written by a person (not automation) counts as a reply: first response, unanswered timers.
+        if (req.authorKind === "agent") d.conversations.noteReply(message.conversation_id, now);
         if (created) emits.push(() => d.bus.emit("contact.created", { contactId: contact.id }));
         emits.push(() => d.bus.emit("message.queued", { messageId: message.id, conversationId: message.conversation_id, numberId: number.id }));
         emits.push(() => d.sendLoops.wake(number.id));

@@ -47,6 +47,7 @@ import m1 from "../../migrations/0002_accounts.sql" with { type: "text" };
 import m2 from "../../migrations/0003_messaging.sql" with { type: "text" };
 import m3 from "../../migrations/0004_simulator.sql" with { type: "text" };
 import m4 from "../../migrations/0005_outbox.sql" with { type: "text" };
+import m5 from "../../migrations/0006_inbox.sql" with { type: "text" };
 import t0 from "../i18n/en/core.json";
 import t1 from "../i18n/en/messaging.json";
 import t2 from "../i18n/en/numbers.json";
@@ -109,6 +110,7 @@ export const MIGRATIONS: Record<string, string> = {
   "0003_messaging.sql": m2,
   "0004_simulator.sql": m3,
   "0005_outbox.sql": m4,
+  "0006_inbox.sql": m5,
 };
 
 /** Language → its message files (src/i18n/<lang>/<area>.json), merged in this order. */
