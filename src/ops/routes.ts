@@ -54,6 +54,7 @@ export function opsRoutes(d: Deps) {
       method: "GET",
       path: "/healthz",
       access: "public",
+      bare: true,
       handler: () => {
         const h = health(d);
         return Response.json(h, { status: h.status === "down" ? 503 : 200, headers: { "cache-control": "no-store" } });
@@ -63,6 +64,7 @@ export function opsRoutes(d: Deps) {
       method: "GET",
       path: "/metrics",
       access: "public",
+      bare: true,
       handler: () => new Response(d.metrics.render(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" } }),
     }),
   ];

@@ -15,6 +15,11 @@ export interface Db {
   query<Row = unknown>(sql: string): Statement<Row, any>;
   /** Runs `fn` in a transaction (nested calls become savepoints); rolls back when it throws. */
   tx<T>(fn: () => T): T;
+  /**
+   * A transaction committed with synchronous=NORMAL: for work that is re-done after a power cut anyway (derived
+   * rows whose source stays marked pending until they commit). Everything else keeps FULL.
+   */
+  txRelaxed<T>(fn: () => T): T;
   close(): void;
 }
 
@@ -37,6 +42,15 @@ export function openDb(path: string): Db {
     path,
     query: (sql) => raw.query(sql) as never,
     tx: <T>(fn: () => T) => raw.transaction(fn)() as T,
+    txRelaxed<T>(fn: () => T): T {
+      if (raw.inTransaction) return raw.transaction(fn)() as T;
+      raw.run("PRAGMA synchronous = NORMAL");
+      try {
+        return raw.transaction(fn)() as T;
+      } finally {
+        raw.run("PRAGMA synchronous = FULL");
+      }
+    },
     close: () => raw.close(false),
   };
 }

@@ -87,6 +87,11 @@ export interface RouteSpec<B = unknown, Q = unknown, P = unknown> {
   rawBody?: boolean;
   /** Skip the CSRF check: only for routes authenticated some other way (signed webhooks). */
   noCsrf?: boolean;
+  /**
+   * Machine endpoints on the hot path (webhooks, health): no session lookup, no language, no CSRF. Only for
+   * public routes; the handler gets the request, params and the response helpers.
+   */
+  bare?: boolean;
   handler: (c: Ctx<In<B>, In<Q>, P extends TSchema ? Static<P> : Record<string, string>>) => unknown;
 }
 
@@ -164,8 +169,11 @@ function withHeaders(res: Response, extra: Headers): Response {
 
 /** Reads at most `limit` bytes of the body as text, or throws 413. */
 export async function readBody(req: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(req.headers.get("content-length"));
+  const length = req.headers.get("content-length");
+  const declared = Number(length);
   if (declared > limit) throw new AppError(413, "payload_too_large", `The request body is ${declared} bytes; the limit is ${limit} bytes.`);
+  // With a Content-Length the server already holds the body to that size: one copy, no stream loop.
+  if (length !== null && Number.isFinite(declared)) return new Uint8Array(await req.arrayBuffer());
   if (!req.body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -276,8 +284,9 @@ export function errorResponse(c: Ctx, err: unknown, deps: HttpDeps): Response {
 
 function buildCtx(req: Request, info: RequestInfo, deps: HttpDeps): Ctx {
   const url = new URL(req.url);
-  const cookies = parseCookies(req.headers.get("cookie"));
   const headers = new Headers();
+  let cookies: Record<string, string> | null = null;
+  let log: Logger | null = null;
   const c: Ctx = {
     req,
     url,
@@ -293,9 +302,14 @@ function buildCtx(req: Request, info: RequestInfo, deps: HttpDeps): Ctx {
     t: deps.translator("en"),
     htmx: req.headers.get("hx-request") === "true",
     csrf: "",
-    cookies,
+    // Parsed on first use: machine endpoints never read them.
+    get cookies() {
+      return (cookies ??= parseCookies(req.headers.get("cookie")));
+    },
     headers,
-    log: deps.log.child({ rid: info.rid }),
+    get log() {
+      return (log ??= deps.log.child({ rid: info.rid }));
+    },
     user() {
       if (!c.actor) throw unauthorized();
       return c.actor;
@@ -351,11 +365,13 @@ async function run(spec: AnyRoute, v: Compiled, req: Request, params: Record<str
   const c = buildCtx(req, info, deps);
   const api = isApiPath(c.url.pathname);
   try {
-    c.actor = deps.authenticate(req, c.cookies, api, c.headers);
-    info.actor = c.actor;
-    c.locale = deps.locale(req, c.cookies, c.actor);
-    c.t = deps.translator(c.locale);
-    if (!api && !spec.noCsrf) c.csrf = c.actor?.session?.csrf ?? deps.anonymousCsrf(c.cookies, c.headers);
+    if (!spec.bare) {
+      c.actor = deps.authenticate(req, c.cookies, api, c.headers);
+      info.actor = c.actor;
+      c.locale = deps.locale(req, c.cookies, c.actor);
+      c.t = deps.translator(c.locale);
+      if (!api && !spec.noCsrf) c.csrf = c.actor?.session?.csrf ?? deps.anonymousCsrf(c.cookies, c.headers);
+    }
     const gated = deps.gate?.(c, spec);
     if (gated) return gated;
     checkAccess(spec, c.actor, api);

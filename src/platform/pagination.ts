@@ -30,5 +30,7 @@ export function page<T extends { id: number | string }>(rows: T[], limit: number
 
 /** Unix milliseconds → ISO 8601 UTC (null stays null). */
 export function iso(ms: number | null | undefined): string | null {
-  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
+  if (ms === null || ms === undefined) return null;
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }

@@ -77,8 +77,15 @@ export function describeInbound(m: WaMessage): Described {
   return { type, text: textOf(type, obj, m).slice(0, 20_000), payload, contextWamid, media };
 }
 
-/** Meta's seconds timestamp as milliseconds; `fallback` when it is missing or not a number. */
+const EARLIEST = Date.UTC(2009, 0, 1);
+
+/**
+ * Meta's seconds timestamp as milliseconds; `fallback` (when we received it) when it is missing, not a number,
+ * before WhatsApp existed or more than a day after we received it — a broken clock must not sort a message
+ * into the future or break every date shown.
+ */
 export function metaTime(ts: unknown, fallback: number): number {
   const n = typeof ts === "string" ? Number(ts) : typeof ts === "number" ? ts : NaN;
-  return Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : fallback;
+  const ms = Math.round(n * 1000);
+  return Number.isFinite(ms) && ms >= EARLIEST && ms <= fallback + 86_400_000 ? ms : fallback;
 }

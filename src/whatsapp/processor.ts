@@ -9,7 +9,8 @@ import { numberUpdate, templateUpdate, userPreferences } from "./updates";
 
 type Obj = Record<string, any>;
 
-const BATCH = 200;
+const BATCH = 500;
+const BATCH_DELAY_MS = 15;
 const TEMPLATE_FIELDS = new Set(["message_template_status_update", "template_category_update", "message_template_quality_update", "message_template_components_update"]);
 const NUMBER_FIELDS = new Set(["phone_number_quality_update", "phone_number_name_update", "account_update", "account_alerts", "account_review_update", "business_capability_update"]);
 
@@ -44,35 +45,43 @@ export class Processor {
     this.timer = null;
   }
 
-  /** Schedules a drain on the next turn of the event loop (never after stop: the database may be closed). */
+  /**
+   * Schedules a batch shortly (never after stop: the database may be closed). Waiting a few milliseconds lets
+   * events pile up, so one transaction processes hundreds instead of a handful per event-loop turn.
+   */
   wake(): void {
     if (this.scheduled || this.stopped) return;
     this.scheduled = true;
-    setImmediate(() => {
+    setTimeout(() => {
       this.scheduled = false;
-      if (!this.stopped) this.drain();
-    });
+      if (!this.stopped && this.batch() === BATCH) this.wake();
+    }, BATCH_DELAY_MS);
   }
 
-  /** Processes every pending event now; returns how many were handled. */
-  drain(): number {
+  /** Processes one batch; returns how many events it handled. Webhook requests get the event loop in between. */
+  batch(): number {
     if (this.running) return 0;
     this.running = true;
-    let total = 0;
     try {
-      for (;;) {
-        const rows = pendingEvents(this.d.db, BATCH);
-        if (!rows.length) break;
-        const emits: Emit[] = [];
-        this.d.db.tx(() => {
-          for (const row of rows) this.processOne(row, emits);
-        });
-        for (const e of emits) e();
-        total += rows.length;
-      }
+      const rows = pendingEvents(this.d.db, BATCH);
+      if (!rows.length) return 0;
+      const emits: Emit[] = [];
+      // NORMAL, not FULL: the derived rows and the events' "done" marks commit together, so a power cut can
+      // only lose a tail of processing, and those events are still pending and processed again (idempotent).
+      this.d.db.txRelaxed(() => {
+        for (const row of rows) this.processOne(row, emits);
+      });
+      for (const e of emits) e();
+      return rows.length;
     } finally {
       this.running = false;
     }
+  }
+
+  /** Processes every pending event now (tests, replay, shutdown); returns how many were handled. */
+  drain(): number {
+    let total = 0;
+    for (let n = this.batch(); n > 0; n = this.batch()) total += n;
     return total;
   }
 
@@ -116,20 +125,35 @@ export class Processor {
       return;
     }
     const profiles = new Map<string, Obj>();
-    for (const c of (v.contacts ?? []) as Obj[]) profiles.set(String(c.wa_id ?? c.user_id ?? ""), c);
-    for (const m of (v.messages ?? []) as WaMessage[]) this.inbound(number.id, number.default_language, m, profiles, receivedAt, emits);
-    for (const s of (v.statuses ?? []) as Obj[]) this.status(s, receivedAt, emits);
-    for (const e of (v.errors ?? []) as Obj[]) this.d.numbers.recordEvent(number.id, "webhook_error", `Meta error ${e.code}: ${e.title ?? e.message ?? ""}`, e, true);
+    for (const c of asList<Obj>(v.contacts)) if (c && typeof c === "object") profiles.set(String(c.wa_id ?? c.user_id ?? ""), c);
+    const problems: string[] = [];
+    // One bad item must not lose the good ones Meta batched with it: each runs in its own savepoint.
+    const each = (what: string, fn: (mine: Emit[]) => void) => {
+      const mine: Emit[] = [];
+      try {
+        this.d.db.tx(() => fn(mine));
+        emits.push(...mine);
+      } catch (e) {
+        problems.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    };
+    for (const m of asList<WaMessage>(v.messages)) each(`message ${String(m?.id ?? "?").slice(0, 80)}`, (mine) => this.inbound(number.id, number.default_language, m, profiles, receivedAt, mine));
+    for (const s of asList<Obj>(v.statuses)) each(`status ${String(s?.id ?? "?").slice(0, 80)}`, (mine) => this.status(s, receivedAt, mine));
+    if (problems.length) throw new Error(problems.slice(0, 5).join("; ") + (problems.length > 5 ? `; and ${problems.length - 5} more` : ""));
+    for (const e of asList<Obj>(v.errors)) if (e && typeof e === "object") this.d.numbers.recordEvent(number.id, "webhook_error", `Meta error ${e.code}: ${e.title ?? e.message ?? ""}`, e, true);
   }
 
   private inbound(numberId: number, defaultLanguage: string, m: WaMessage, profiles: Map<string, Obj>, receivedAt: number, emits: Emit[]): void {
+    if (!m || typeof m !== "object") throw new Error("not an object");
     if (m.group_id || !m.id) return;
+    if (typeof m.id !== "string" || m.id.length > 400) throw new Error("the message id is not a string");
     const profile = profiles.get(String(m.from ?? "")) ?? profiles.get(String(m.from_user_id ?? "")) ?? (profiles.size === 1 ? [...profiles.values()][0] : undefined);
     const waId = m.from ? String(m.from) : profile?.wa_id ? String(profile.wa_id) : null;
     const userId = m.from_user_id ?? profile?.user_id ?? null;
     if (!waId && !userId) throw new Error(`message ${m.id} names no sender (no from, wa_id or user_id)`);
     const at = metaTime(m.timestamp, receivedAt);
-    const { contact, created } = this.d.contacts.resolveInbound({ waId, userId, profileName: profile?.profile?.name ?? null, at, defaultLanguage });
+    const name = profile?.profile?.name;
+    const { contact, created } = this.d.contacts.resolveInbound({ waId, userId: userId === null ? null : String(userId), profileName: typeof name === "string" ? name.slice(0, 200) : null, at, defaultLanguage });
     if (created) emits.push(() => this.d.bus.emit("contact.created", { contactId: contact.id }));
     const desc = describeInbound(m);
     const stored = this.d.conversations.recordInbound({ numberId, contactId: contact.id, wamid: m.id, type: desc.type, text: desc.text, payload: desc.payload, contextWamid: desc.contextWamid, at }, emits);
@@ -145,6 +169,7 @@ export class Processor {
   }
 
   private status(s: Obj, receivedAt: number, emits: Emit[]): void {
+    if (!s || typeof s !== "object") throw new Error("not an object");
     if (s.recipient_type === "group") return;
     const e = (s.errors as Obj[] | undefined)?.[0];
     const update: StatusUpdate = {
@@ -159,4 +184,9 @@ export class Processor {
     if (!["sent", "delivered", "read", "played", "failed"].includes(update.status)) throw new Error(`unknown status ${update.status} for ${update.wamid}`);
     this.d.conversations.applyStatus(update, emits);
   }
+}
+
+/** Meta sends arrays; anything else (a fuzzed or broken body) is treated as empty. */
+function asList<T>(x: unknown): T[] {
+  return Array.isArray(x) ? (x as T[]) : [];
 }

@@ -34,6 +34,7 @@ export function whatsappRoutes(d: Deps) {
       path: "/webhooks/whatsapp",
       access: "public",
       noCsrf: true,
+      bare: true,
       handler: (c) => {
         const q = c.url.searchParams;
         const ok = q.get("hub.mode") === "subscribe" && safeEqual(q.get("hub.verify_token") ?? "", d.cfg.waVerifyToken!);
@@ -46,6 +47,7 @@ export function whatsappRoutes(d: Deps) {
       path: "/webhooks/whatsapp",
       access: "public",
       noCsrf: true,
+      bare: true,
       rawBody: true,
       bodyLimit: WEBHOOK_LIMIT,
       handler: async (c) => {
