@@ -27,6 +27,13 @@ import { mediaRoutes, whatsappRoutes } from "./whatsapp";
 import { messagesApi } from "./outbox";
 import { createRenderer } from "./shell/page";
 import { simulatorRoutes } from "./simulator";
+import { contactsRoutes } from "./contacts";
+import { notesRoutes } from "./notes";
+import { notificationsRoutes } from "./notifications";
+import { quickRepliesRoutes } from "./quickreplies";
+import { searchRoutes } from "./search";
+import { routingRoutes } from "./routing";
+import { inboxRoutes } from "./inbox";
 
 export const LANG_COOKIE = "cs_lang";
 export const CSRF_COOKIE = "cs_csrf";
@@ -48,7 +55,14 @@ export function allRoutes(d: Deps): AnyRoute[] {
     ...alertsRoutes(d),
     ...whatsappRoutes(d),
     ...numbersRoutes(d),
+    ...inboxRoutes(d),
     ...conversationsRoutes(d),
+    ...contactsRoutes(d),
+    ...notesRoutes(d),
+    ...notificationsRoutes(d),
+    ...quickRepliesRoutes(d),
+    ...searchRoutes(d),
+    ...routingRoutes(d),
     ...messagesApi(d),
     ...mediaRoutes(d, (actor, id) => {
       const c = d.conversations.get(id);

@@ -4,6 +4,7 @@ import { maintain } from "./platform/db";
 import { pruneWebhookEvents } from "./whatsapp/jobs";
 import { refreshAllHealth, syncAllTemplates } from "./numbers/jobs";
 import { pruneSendRecords, reviewRamps } from "./outbox/jobs";
+import { drainQueue, reassignUnanswered, sweepPresence } from "./routing/jobs";
 
 export function registerJobs(d: Deps): void {
   d.scheduler.add({
@@ -11,6 +12,24 @@ export function registerJobs(d: Deps): void {
     cron: "* * * * *",
     description: "Every minute: snoozed conversations whose time has come are open again.",
     run: () => void d.conversations.wakeDue(),
+  });
+  d.scheduler.add({
+    name: "routing.presence",
+    cron: "* * * * *",
+    description: "Every minute: agents whose inbox page stopped its heartbeat past the grace period go offline, and their conversations are routed again.",
+    run: () => sweepPresence(d),
+  });
+  d.scheduler.add({
+    name: "routing.reassign",
+    cron: "30 * * * * *",
+    description: "Every minute: conversations not answered within the configured minutes go to another available agent.",
+    run: () => reassignUnanswered(d),
+  });
+  d.scheduler.add({
+    name: "routing.queue",
+    cron: "*/5 * * * *",
+    description: "Every 5 minutes: assign waiting conversations if capacity is free (a safety net; capacity changes drain the queue at once).",
+    run: () => drainQueue(d),
   });
   d.scheduler.add({
     name: "outbox.ramp",

@@ -15,6 +15,11 @@ import { GraphClient, Intake, MediaFetcher, Processor } from "./whatsapp";
 import { createSimulator, type SimulatorService } from "./simulator";
 import { createOutbox, SendLoops, type OutboxService } from "./outbox";
 import { optOutHook } from "./guardrails/optout";
+import { createRouting, type RoutingService } from "./routing";
+import { createNotifications, type NotificationsService } from "./notifications";
+import { createNotes, type NotesService } from "./notes";
+import { createQuickReplies, type QuickRepliesService } from "./quickreplies";
+import { createSearch, type SearchService } from "./search";
 
 export interface Services {
   audit: AuditService;
@@ -35,6 +40,11 @@ export interface Services {
   outbox: OutboxService;
   sendLoops: SendLoops;
   simulator: SimulatorService;
+  routing: RoutingService;
+  notifications: NotificationsService;
+  notes: NotesService;
+  quickReplies: QuickRepliesService;
+  search: SearchService;
 }
 
 export function createServices(p: Platform, graph: GraphClient = new GraphClient()): Deps {
@@ -48,10 +58,14 @@ export function createServices(p: Platform, graph: GraphClient = new GraphClient
   const tokens = createTokens(p, { roles, users, audit });
   const auth = createAuth(p, { users, roles, tokens, settings, audit, alerts });
   const numbers = createNumbers(p, { graph, teams, audit, alerts });
-  const contacts = createContacts(p);
+  const contacts = createContacts(p, audit);
   const conversations = createConversations(p);
+  const notifications = createNotifications(p);
+  const notes = createNotes(p, { contacts, conversations, users, notifications });
+  const quickReplies = createQuickReplies(p, audit);
   // The background workers need every service: they get the finished object.
-  const d = { ...p, audit, alerts, settings, roles, teams, users, tokens, auth, graph, numbers, contacts, conversations } as Deps;
+  const d = { ...p, audit, alerts, settings, roles, teams, users, tokens, auth, graph, numbers, contacts, conversations, notifications, notes, quickReplies } as Deps;
+  d.search = createSearch(d);
   d.processor = new Processor(d);
   d.media = new MediaFetcher(d);
   d.intake = new Intake(p.db, () => d.processor.wake());
@@ -60,5 +74,6 @@ export function createServices(p: Platform, graph: GraphClient = new GraphClient
   d.sendLoops = new SendLoops(d);
   numbers.attachLiveRate((id) => d.sendLoops.rate(id));
   d.processor.onInbound(optOutHook(d));
+  d.routing = createRouting(d);
   return d;
 }

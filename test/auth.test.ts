@@ -38,7 +38,9 @@ describe("sign-in", () => {
     expect(cookie).toContain("HttpOnly");
     expect(cookie).toContain("SameSite=Lax");
     expect(cookie).not.toContain("Secure");
-    const home = await client.get("/");
+    // An agent's home is the inbox.
+    expect((await client.get("/")).headers.get("location")).toBe("/inbox");
+    const home = await client.get("/inbox");
     expect(home.status).toBe(200);
     expect(home.text).toContain("Test agent");
     const row = app.deps.db.query<{ n: number }>("SELECT count(*) AS n FROM sessions WHERE id = ?").get(sha256(client.jar.cs_session!));
@@ -190,7 +192,7 @@ describe("sessions and passwords", () => {
     expect(short.status).toBe(422);
     expect(short.text).toContain("at least 10 characters");
     expect((await admin.post(`/users/${id}/password`, { new_password: "temporary pass 123" })).status).toBe(303);
-    expect((await victim.get("/")).status).toBe(303);
+    expect((await victim.get("/inbox")).status).toBe(303);
     const again = (await login("reset@test.local", "temporary pass 123")).res;
     expect(again.headers.get("location")).toBe("/profile?must=1#password");
     const c = (await login("reset@test.local", "temporary pass 123")).client;
@@ -199,14 +201,14 @@ describe("sessions and passwords", () => {
     expect(forced.headers.get("location")).toBe("/profile?must=1#password");
     await c.get("/profile");
     await c.post("/profile/password", { current_password: "temporary pass 123", new_password: "my own passphrase" });
-    expect((await c.get("/")).status).toBe(200);
+    expect((await c.get("/inbox")).status).toBe(200);
   });
 
   test("an idle session expires (virtual clock)", async () => {
     const { client } = await login("agent@test.local");
-    expect((await client.get("/")).status).toBe(200);
+    expect((await client.get("/inbox")).status).toBe(200);
     app.clock.advance(169 * 3_600_000);
-    expect((await client.get("/")).status).toBe(303);
+    expect((await client.get("/inbox")).status).toBe(303);
   });
 });
 

@@ -27,11 +27,12 @@ describe("pages", () => {
 
   test("the navigation shows only what the role may open", async () => {
     const agent = await app.as("agent");
-    const home = await agent.get("/");
+    // Agents and supervisors land in the inbox; any page shows the navigation.
+    const home = await agent.get("/profile");
     expect(home.text).not.toContain('href="/users"');
     expect(home.text).not.toContain('href="/settings"');
     expect(home.text).not.toContain('data-testid="alerts-bell"');
-    const sup = await (await app.as("supervisor")).get("/");
+    const sup = await (await app.as("supervisor")).get("/profile");
     expect(sup.text).toContain('href="/users"');
     expect(sup.text).not.toContain('href="/settings"');
   });

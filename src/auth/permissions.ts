@@ -70,7 +70,7 @@ export const PRESET_ROLES: readonly PresetRole[] = [
     description: "Answers conversations, tags customers and writes notes.",
     permissions: [
       "conversations:read", "conversations:reply", "conversations:note", "conversations:resolve", "conversations:transfer",
-      "contacts:read", "contacts:manage", "templates:read", "simulator:use",
+      "contacts:read", "contacts:manage", "templates:read",
     ],
   },
   {

@@ -1,8 +1,12 @@
 // Contacts as WhatsApp reveals them: one per customer identity, matched by business-scoped user id, then by
 // wa_id or phone in both Brazilian/Mexican forms, before a new one is created (PRODUCT.md D1).
+import type { AuditService } from "../audit";
+import { parseContactQuery } from "../search";
 import type { Platform } from "../deps";
 import { countryOf, e164FromWaId, languageForCountry, waIdVariants } from "./phone";
-import { changeNumber, findContactByDigits, setWaId, getContact, getContactByUserId, insertContact, refreshFromWhatsApp, setOptOut, tagsOf, type ContactRow } from "./store";
+import { changeNumber, findContactByDigits, setWaId, getContact, getContactByUserId, insertContact, listContacts, refreshFromWhatsApp, setOptOut, tagsOf, type ContactRow } from "./store";
+import { createContactEdits, parseAttributes, type ContactEdits } from "./edit";
+import { tagKey } from "./validate";
 
 declare module "../platform/bus" {
   interface Events {
@@ -22,9 +26,13 @@ export interface InboundIdentity {
   defaultLanguage: string;
 }
 
-export interface ContactsService {
+export interface ContactsService extends ContactEdits {
   get(id: number): ContactRow | null;
   tags(id: number): string[];
+  /** The contact's typed attributes (the JSON column, parsed). */
+  attributes(id: number): Record<string, unknown>;
+  /** A page by id; `tags` must all match, `q` searches name and phone (a phone-like text by its digits). */
+  list(f: { afterId: number; limit: number; tags?: string[]; q?: string }): ContactRow[];
   /** The contact for an inbound identity, created when unknown. Call inside the caller's transaction. */
   resolveInbound(i: InboundIdentity): { contact: ContactRow; created: boolean };
   /** Marketing opt-out / opt-in; returns true when it changed. */
@@ -39,10 +47,19 @@ export interface ContactsService {
   changeNumber(id: number, newWaId: string): void;
 }
 
-export function createContacts(p: Platform): ContactsService {
+export function createContacts(p: Platform, audit: AuditService): ContactsService {
   const svc: ContactsService = {
+    ...createContactEdits(p, audit),
     get: (id) => getContact(p.db, id),
     tags: (id) => tagsOf(p.db, id),
+    attributes: (id) => parseAttributes(getContact(p.db, id)?.attributes ?? "{}"),
+    list(f) {
+      const tags = [...new Map((f.tags ?? []).map((t) => [tagKey(t.trim()), t.trim()])).values()].filter(Boolean);
+      const match = f.q?.trim() ? parseContactQuery(f.q).fts ?? "" : null;
+      // A text with nothing searchable in it (only punctuation) matches nobody rather than everybody.
+      if (match === "") return [];
+      return listContacts(p.db, { afterId: f.afterId, limit: f.limit, tags, match });
+    },
     resolveInbound(i) {
       const now = p.clock.now();
       let found = i.userId ? getContactByUserId(p.db, i.userId) : null;
@@ -75,7 +92,15 @@ export function createContacts(p: Platform): ContactsService {
       setWaId(p.db, id, waId, p.clock.now());
     },
     changeNumber(id, newWaId) {
-      changeNumber(p.db, id, newWaId, e164FromWaId(newWaId), p.clock.now());
+      const phone = e164FromWaId(newWaId);
+      const other = findContactByDigits(p.db, waIdVariants(newWaId));
+      // Someone else already holds the new number (an import, an earlier chat): keep both as they are rather than
+      // merge two people on a system message; the conversation still shows the change.
+      if (other && other.id !== id) {
+        p.log.warn("customer changed to a number another contact has", { contact: id, other: other.id });
+        return;
+      }
+      changeNumber(p.db, id, newWaId, phone, p.clock.now());
     },
   };
   return svc;

@@ -83,3 +83,40 @@ export function changeNumber(db: Db, id: number, waId: string, phone: string, no
 export const tagsOf = (db: Db, id: number) => db.query<{ tag: string }>("SELECT tag FROM contact_tags WHERE contact_id = ? ORDER BY tag").all(id).map((r) => r.tag);
 
 export const setWaId = (db: Db, id: number, waId: string, now: number) => db.query("UPDATE contacts SET wa_id = ?, updated_at = ? WHERE id = ? AND wa_id IS NOT ?").run(waId, now, id, waId);
+
+/** Adds a tag (the NOCASE primary key ignores an ASCII case variant); true when a row was added. */
+export const insertTag = (db: Db, id: number, tag: string, now: number) =>
+  db.query("INSERT OR IGNORE INTO contact_tags (contact_id, tag, added_at) VALUES (?, ?, ?)").run(id, tag, now).changes === 1;
+
+export const deleteTag = (db: Db, id: number, tag: string) => db.query("DELETE FROM contact_tags WHERE contact_id = ? AND tag = ?").run(id, tag).changes === 1;
+
+export const touchContact = (db: Db, id: number, now: number) => db.query("UPDATE contacts SET updated_at = ? WHERE id = ?").run(now, id);
+
+export const setAttributes = (db: Db, id: number, json: string, now: number) => db.query("UPDATE contacts SET attributes = ?, updated_at = ? WHERE id = ?").run(json, now, id);
+
+export function updateContactFields(db: Db, id: number, f: { name: string; language: string | null }, now: number): void {
+  db.query("UPDATE contacts SET name = $name, language = $language, updated_at = $now WHERE id = $id").run({ ...f, id, now });
+}
+
+export interface ContactFilter {
+  afterId: number;
+  limit: number;
+  /** Every one of these tags (matched without case for ASCII). */
+  tags: string[];
+  /** An FTS5 expression over name and phone, built by the search module's parser. */
+  match: string | null;
+}
+
+/** A page of contacts by id; tag and text filters narrow the id set through their indexes first. */
+export function listContacts(db: Db, f: ContactFilter): ContactRow[] {
+  return db
+    .query<ContactRow>(
+      `SELECT * FROM contacts
+       WHERE id > $after
+         AND ($ntags = 0 OR id IN (SELECT contact_id FROM contact_tags WHERE tag IN (SELECT value FROM json_each($tags))
+                                   GROUP BY contact_id HAVING count(*) = $ntags))
+         AND ($match IS NULL OR id IN (SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH $match))
+       ORDER BY id LIMIT $limit`,
+    )
+    .all({ after: f.afterId, limit: f.limit, tags: JSON.stringify(f.tags), ntags: f.tags.length, match: f.match });
+}

@@ -228,10 +228,12 @@ export function createConversations(p: Platform): ConversationsService {
       const c = store.getConversation(db, id);
       if (!c) throw notFound("No such conversation.");
       if (c.status === "resolved") throw conflict("already_resolved", "This conversation is already resolved.");
+      const emits: Emit[] = [];
       db.tx(() => {
         store.setConversationStatus(db, id, "resolved", p.clock.now());
-        svc.addEvent(id, "resolved", who, {}, []);
+        svc.addEvent(id, "resolved", who, {}, emits);
       });
+      emits.forEach((e) => e());
       p.bus.emit("conversation.resolved", { conversationId: id, by: who.actor?.label ?? "system" });
       return store.getConversation(db, id)!;
     },
@@ -243,10 +245,12 @@ export function createConversations(p: Platform): ConversationsService {
       if (store.activeConversation(db, c.number_id, c.contact_id)) {
         throw conflict("newer_conversation_open", "The customer already has an open conversation on this number; continue there.");
       }
+      const emits: Emit[] = [];
       db.tx(() => {
         store.setConversationStatus(db, id, "open", p.clock.now());
-        svc.addEvent(id, "reopened", who, {}, []);
+        svc.addEvent(id, "reopened", who, {}, emits);
       });
+      emits.forEach((e) => e());
       p.bus.emit("conversation.reopened", { conversationId: id, by: who.actor?.label ?? "system" });
       return store.getConversation(db, id)!;
     },

@@ -1,4 +1,4 @@
-// The home page: a getting-started checklist for admins, and a short status for everyone.
+// The home page: a getting-started checklist for admins, and a short status for everyone; agents land in the inbox.
 import type { Deps } from "../deps";
 import { route } from "../platform/http";
 import { health } from "../ops";
@@ -11,6 +11,8 @@ export function homeRoutes(d: Deps) {
       access: "signed-in",
       handler: (c) => {
         const a = c.user();
+        // The inbox is the home of people who answer customers; owners and admins keep the setup checklist.
+        if (a.perms.has("conversations:read") && !a.perms.has("settings:manage")) return c.redirect("/inbox");
         const steps = [
           { key: "home.step_team", done: d.teams.list().length > 0, href: "/teams", perm: "teams:manage" },
           { key: "home.step_users", done: d.users.list({ afterId: 0, limit: 2 }).length > 1, href: "/users/new", perm: "users:create" },

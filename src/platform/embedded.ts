@@ -6,56 +6,116 @@ import v2 from "../../views/auth/setup.eta" with { type: "text" };
 import v3 from "../../views/auth/totp.eta" with { type: "text" };
 import v4 from "../../views/errors/error.eta" with { type: "text" };
 import v5 from "../../views/home/index.eta" with { type: "text" };
-import v6 from "../../views/layouts/app.eta" with { type: "text" };
-import v7 from "../../views/layouts/bare.eta" with { type: "text" };
-import v8 from "../../views/numbers/_badges.eta" with { type: "text" };
-import v9 from "../../views/numbers/_edit.eta" with { type: "text" };
-import v10 from "../../views/numbers/_health.eta" with { type: "text" };
-import v11 from "../../views/numbers/_quality.eta" with { type: "text" };
-import v12 from "../../views/numbers/_settings.eta" with { type: "text" };
-import v13 from "../../views/numbers/_templates.eta" with { type: "text" };
-import v14 from "../../views/numbers/_webhook.eta" with { type: "text" };
-import v15 from "../../views/numbers/events.eta" with { type: "text" };
-import v16 from "../../views/numbers/index.eta" with { type: "text" };
-import v17 from "../../views/numbers/new.eta" with { type: "text" };
-import v18 from "../../views/numbers/show.eta" with { type: "text" };
-import v19 from "../../views/partials/alerts.eta" with { type: "text" };
-import v20 from "../../views/partials/empty.eta" with { type: "text" };
-import v21 from "../../views/partials/field-error.eta" with { type: "text" };
-import v22 from "../../views/partials/flash.eta" with { type: "text" };
-import v23 from "../../views/partials/head.eta" with { type: "text" };
-import v24 from "../../views/partials/icon.eta" with { type: "text" };
-import v25 from "../../views/partials/nav.eta" with { type: "text" };
-import v26 from "../../views/partials/sprite.eta" with { type: "text" };
-import v27 from "../../views/profile/index.eta" with { type: "text" };
-import v28 from "../../views/roles/form.eta" with { type: "text" };
-import v29 from "../../views/roles/index.eta" with { type: "text" };
-import v30 from "../../views/settings/index.eta" with { type: "text" };
-import v31 from "../../views/simulator/_bubble.eta" with { type: "text" };
-import v32 from "../../views/simulator/_faults.eta" with { type: "text" };
-import v33 from "../../views/simulator/_load.eta" with { type: "text" };
-import v34 from "../../views/simulator/_thread.eta" with { type: "text" };
-import v35 from "../../views/simulator/index.eta" with { type: "text" };
-import v36 from "../../views/teams/form.eta" with { type: "text" };
-import v37 from "../../views/teams/index.eta" with { type: "text" };
-import v38 from "../../views/tokens/index.eta" with { type: "text" };
-import v39 from "../../views/users/_rows.eta" with { type: "text" };
-import v40 from "../../views/users/form.eta" with { type: "text" };
-import v41 from "../../views/users/index.eta" with { type: "text" };
+import v6 from "../../views/inbox/_attrs.eta" with { type: "text" };
+import v7 from "../../views/inbox/_bell.eta" with { type: "text" };
+import v8 from "../../views/inbox/_cname.eta" with { type: "text" };
+import v9 from "../../views/inbox/_composer.eta" with { type: "text" };
+import v10 from "../../views/inbox/_contact.eta" with { type: "text" };
+import v11 from "../../views/inbox/_conversation.eta" with { type: "text" };
+import v12 from "../../views/inbox/_emoji.eta" with { type: "text" };
+import v13 from "../../views/inbox/_event.eta" with { type: "text" };
+import v14 from "../../views/inbox/_feed.eta" with { type: "text" };
+import v15 from "../../views/inbox/_filters.eta" with { type: "text" };
+import v16 from "../../views/inbox/_head.eta" with { type: "text" };
+import v17 from "../../views/inbox/_header.eta" with { type: "text" };
+import v18 from "../../views/inbox/_help.eta" with { type: "text" };
+import v19 from "../../views/inbox/_items.eta" with { type: "text" };
+import v20 from "../../views/inbox/_list.eta" with { type: "text" };
+import v21 from "../../views/inbox/_media.eta" with { type: "text" };
+import v22 from "../../views/inbox/_message.eta" with { type: "text" };
+import v23 from "../../views/inbox/_new-templates.eta" with { type: "text" };
+import v24 from "../../views/inbox/_note.eta" with { type: "text" };
+import v25 from "../../views/inbox/_notify.eta" with { type: "text" };
+import v26 from "../../views/inbox/_older.eta" with { type: "text" };
+import v27 from "../../views/inbox/_picker.eta" with { type: "text" };
+import v28 from "../../views/inbox/_row.eta" with { type: "text" };
+import v29 from "../../views/inbox/_rows.eta" with { type: "text" };
+import v30 from "../../views/inbox/_search.eta" with { type: "text" };
+import v31 from "../../views/inbox/_snooze.eta" with { type: "text" };
+import v32 from "../../views/inbox/_suggest.eta" with { type: "text" };
+import v33 from "../../views/inbox/_tabs.eta" with { type: "text" };
+import v34 from "../../views/inbox/_tags.eta" with { type: "text" };
+import v35 from "../../views/inbox/_text.eta" with { type: "text" };
+import v36 from "../../views/inbox/_thread.eta" with { type: "text" };
+import v37 from "../../views/inbox/_ticks.eta" with { type: "text" };
+import v38 from "../../views/inbox/_tpl-fields.eta" with { type: "text" };
+import v39 from "../../views/inbox/_transfer.eta" with { type: "text" };
+import v40 from "../../views/inbox/_unread.eta" with { type: "text" };
+import v41 from "../../views/inbox/_window.eta" with { type: "text" };
+import v42 from "../../views/inbox/index.eta" with { type: "text" };
+import v43 from "../../views/inbox/new.eta" with { type: "text" };
+import v44 from "../../views/layouts/app.eta" with { type: "text" };
+import v45 from "../../views/layouts/bare.eta" with { type: "text" };
+import v46 from "../../views/numbers/_badges.eta" with { type: "text" };
+import v47 from "../../views/numbers/_edit.eta" with { type: "text" };
+import v48 from "../../views/numbers/_health.eta" with { type: "text" };
+import v49 from "../../views/numbers/_quality.eta" with { type: "text" };
+import v50 from "../../views/numbers/_settings.eta" with { type: "text" };
+import v51 from "../../views/numbers/_templates.eta" with { type: "text" };
+import v52 from "../../views/numbers/_webhook.eta" with { type: "text" };
+import v53 from "../../views/numbers/events.eta" with { type: "text" };
+import v54 from "../../views/numbers/index.eta" with { type: "text" };
+import v55 from "../../views/numbers/new.eta" with { type: "text" };
+import v56 from "../../views/numbers/show.eta" with { type: "text" };
+import v57 from "../../views/partials/alerts.eta" with { type: "text" };
+import v58 from "../../views/partials/empty.eta" with { type: "text" };
+import v59 from "../../views/partials/field-error.eta" with { type: "text" };
+import v60 from "../../views/partials/flash.eta" with { type: "text" };
+import v61 from "../../views/partials/head.eta" with { type: "text" };
+import v62 from "../../views/partials/icon.eta" with { type: "text" };
+import v63 from "../../views/partials/nav.eta" with { type: "text" };
+import v64 from "../../views/partials/sprite.eta" with { type: "text" };
+import v65 from "../../views/profile/index.eta" with { type: "text" };
+import v66 from "../../views/quickreplies/_list.eta" with { type: "text" };
+import v67 from "../../views/quickreplies/_preview.eta" with { type: "text" };
+import v68 from "../../views/quickreplies/index.eta" with { type: "text" };
+import v69 from "../../views/roles/form.eta" with { type: "text" };
+import v70 from "../../views/roles/index.eta" with { type: "text" };
+import v71 from "../../views/routing/_badge.eta" with { type: "text" };
+import v72 from "../../views/routing/_members.eta" with { type: "text" };
+import v73 from "../../views/routing/_presence.eta" with { type: "text" };
+import v74 from "../../views/routing/index.eta" with { type: "text" };
+import v75 from "../../views/search/_results.eta" with { type: "text" };
+import v76 from "../../views/search/_snippet.eta" with { type: "text" };
+import v77 from "../../views/search/index.eta" with { type: "text" };
+import v78 from "../../views/settings/index.eta" with { type: "text" };
+import v79 from "../../views/simulator/_bubble.eta" with { type: "text" };
+import v80 from "../../views/simulator/_faults.eta" with { type: "text" };
+import v81 from "../../views/simulator/_load.eta" with { type: "text" };
+import v82 from "../../views/simulator/_thread.eta" with { type: "text" };
+import v83 from "../../views/simulator/index.eta" with { type: "text" };
+import v84 from "../../views/teams/form.eta" with { type: "text" };
+import v85 from "../../views/teams/index.eta" with { type: "text" };
+import v86 from "../../views/tokens/index.eta" with { type: "text" };
+import v87 from "../../views/users/_rows.eta" with { type: "text" };
+import v88 from "../../views/users/form.eta" with { type: "text" };
+import v89 from "../../views/users/index.eta" with { type: "text" };
 import m0 from "../../migrations/0001_platform.sql" with { type: "text" };
 import m1 from "../../migrations/0002_accounts.sql" with { type: "text" };
 import m2 from "../../migrations/0003_messaging.sql" with { type: "text" };
 import m3 from "../../migrations/0004_simulator.sql" with { type: "text" };
 import m4 from "../../migrations/0005_outbox.sql" with { type: "text" };
 import m5 from "../../migrations/0006_inbox.sql" with { type: "text" };
-import t0 from "../i18n/en/core.json";
-import t1 from "../i18n/en/messaging.json";
-import t2 from "../i18n/en/numbers.json";
-import t3 from "../i18n/en/simulator.json";
-import t4 from "../i18n/it/core.json";
-import t5 from "../i18n/it/messaging.json";
-import t6 from "../i18n/it/numbers.json";
-import t7 from "../i18n/it/simulator.json";
+import t0 from "../i18n/en/contacts.json";
+import t1 from "../i18n/en/core.json";
+import t2 from "../i18n/en/inbox.json";
+import t3 from "../i18n/en/messaging.json";
+import t4 from "../i18n/en/notes.json";
+import t5 from "../i18n/en/numbers.json";
+import t6 from "../i18n/en/quickreplies.json";
+import t7 from "../i18n/en/routing.json";
+import t8 from "../i18n/en/search.json";
+import t9 from "../i18n/en/simulator.json";
+import t10 from "../i18n/it/contacts.json";
+import t11 from "../i18n/it/core.json";
+import t12 from "../i18n/it/inbox.json";
+import t13 from "../i18n/it/messaging.json";
+import t14 from "../i18n/it/notes.json";
+import t15 from "../i18n/it/numbers.json";
+import t16 from "../i18n/it/quickreplies.json";
+import t17 from "../i18n/it/routing.json";
+import t18 from "../i18n/it/search.json";
+import t19 from "../i18n/it/simulator.json";
 
 /** View name (`@dir/file` without .eta) → template text. */
 export const VIEWS: Record<string, string> = {
@@ -65,42 +125,90 @@ export const VIEWS: Record<string, string> = {
   "@auth/totp": v3,
   "@errors/error": v4,
   "@home/index": v5,
-  "@layouts/app": v6,
-  "@layouts/bare": v7,
-  "@numbers/_badges": v8,
-  "@numbers/_edit": v9,
-  "@numbers/_health": v10,
-  "@numbers/_quality": v11,
-  "@numbers/_settings": v12,
-  "@numbers/_templates": v13,
-  "@numbers/_webhook": v14,
-  "@numbers/events": v15,
-  "@numbers/index": v16,
-  "@numbers/new": v17,
-  "@numbers/show": v18,
-  "@partials/alerts": v19,
-  "@partials/empty": v20,
-  "@partials/field-error": v21,
-  "@partials/flash": v22,
-  "@partials/head": v23,
-  "@partials/icon": v24,
-  "@partials/nav": v25,
-  "@partials/sprite": v26,
-  "@profile/index": v27,
-  "@roles/form": v28,
-  "@roles/index": v29,
-  "@settings/index": v30,
-  "@simulator/_bubble": v31,
-  "@simulator/_faults": v32,
-  "@simulator/_load": v33,
-  "@simulator/_thread": v34,
-  "@simulator/index": v35,
-  "@teams/form": v36,
-  "@teams/index": v37,
-  "@tokens/index": v38,
-  "@users/_rows": v39,
-  "@users/form": v40,
-  "@users/index": v41,
+  "@inbox/_attrs": v6,
+  "@inbox/_bell": v7,
+  "@inbox/_cname": v8,
+  "@inbox/_composer": v9,
+  "@inbox/_contact": v10,
+  "@inbox/_conversation": v11,
+  "@inbox/_emoji": v12,
+  "@inbox/_event": v13,
+  "@inbox/_feed": v14,
+  "@inbox/_filters": v15,
+  "@inbox/_head": v16,
+  "@inbox/_header": v17,
+  "@inbox/_help": v18,
+  "@inbox/_items": v19,
+  "@inbox/_list": v20,
+  "@inbox/_media": v21,
+  "@inbox/_message": v22,
+  "@inbox/_new-templates": v23,
+  "@inbox/_note": v24,
+  "@inbox/_notify": v25,
+  "@inbox/_older": v26,
+  "@inbox/_picker": v27,
+  "@inbox/_row": v28,
+  "@inbox/_rows": v29,
+  "@inbox/_search": v30,
+  "@inbox/_snooze": v31,
+  "@inbox/_suggest": v32,
+  "@inbox/_tabs": v33,
+  "@inbox/_tags": v34,
+  "@inbox/_text": v35,
+  "@inbox/_thread": v36,
+  "@inbox/_ticks": v37,
+  "@inbox/_tpl-fields": v38,
+  "@inbox/_transfer": v39,
+  "@inbox/_unread": v40,
+  "@inbox/_window": v41,
+  "@inbox/index": v42,
+  "@inbox/new": v43,
+  "@layouts/app": v44,
+  "@layouts/bare": v45,
+  "@numbers/_badges": v46,
+  "@numbers/_edit": v47,
+  "@numbers/_health": v48,
+  "@numbers/_quality": v49,
+  "@numbers/_settings": v50,
+  "@numbers/_templates": v51,
+  "@numbers/_webhook": v52,
+  "@numbers/events": v53,
+  "@numbers/index": v54,
+  "@numbers/new": v55,
+  "@numbers/show": v56,
+  "@partials/alerts": v57,
+  "@partials/empty": v58,
+  "@partials/field-error": v59,
+  "@partials/flash": v60,
+  "@partials/head": v61,
+  "@partials/icon": v62,
+  "@partials/nav": v63,
+  "@partials/sprite": v64,
+  "@profile/index": v65,
+  "@quickreplies/_list": v66,
+  "@quickreplies/_preview": v67,
+  "@quickreplies/index": v68,
+  "@roles/form": v69,
+  "@roles/index": v70,
+  "@routing/_badge": v71,
+  "@routing/_members": v72,
+  "@routing/_presence": v73,
+  "@routing/index": v74,
+  "@search/_results": v75,
+  "@search/_snippet": v76,
+  "@search/index": v77,
+  "@settings/index": v78,
+  "@simulator/_bubble": v79,
+  "@simulator/_faults": v80,
+  "@simulator/_load": v81,
+  "@simulator/_thread": v82,
+  "@simulator/index": v83,
+  "@teams/form": v84,
+  "@teams/index": v85,
+  "@tokens/index": v86,
+  "@users/_rows": v87,
+  "@users/form": v88,
+  "@users/index": v89,
 };
 
 /** Migration file name → SQL text. */
@@ -115,6 +223,6 @@ export const MIGRATIONS: Record<string, string> = {
 
 /** Language → its message files (src/i18n/<lang>/<area>.json), merged in this order. */
 export const MESSAGES: Record<string, Record<string, string>[]> = {
-  en: [t0, t1, t2, t3],
-  it: [t4, t5, t6, t7],
+  en: [t0, t1, t2, t3, t4, t5, t6, t7, t8, t9],
+  it: [t10, t11, t12, t13, t14, t15, t16, t17, t18, t19],
 };

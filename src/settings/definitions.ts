@@ -61,6 +61,10 @@ export const SETTINGS = {
   lockout_minutes: { group: "security", default: () => 15, parse: int(1, 1440) } as SettingDef<number>,
   default_capacity: { group: "routing", default: () => 6, parse: int(1, 100) } as SettingDef<number>,
   max_capacity: { group: "routing", default: () => 20, parse: int(1, 200) } as SettingDef<number>,
+  /** Minutes an assigned customer may wait for an answer before another agent gets the conversation; 0 = never. */
+  reassign_after_minutes: { group: "routing", default: () => 10, parse: int(0, 1440) } as SettingDef<number>,
+  /** How long an agent stays online after their page's last heartbeat (background tabs beat slowly). */
+  presence_grace_seconds: { group: "routing", default: () => 180, parse: int(30, 3600) } as SettingDef<number>,
   opt_out_keywords: { group: "messaging", default: () => "STOP, UNSUBSCRIBE, ANNULLA, DISISCRIVIMI", parse: keywords } as SettingDef<string>,
   opt_in_keywords: { group: "messaging", default: () => "START, ISCRIVIMI", parse: keywords } as SettingDef<string>,
 } as const;

@@ -16,14 +16,18 @@ export interface NavItem {
 }
 
 export const NAV: NavItem[] = [
+  { href: "/inbox", label: "inbox.nav", icon: "inbox", perm: "conversations:read", section: "main" },
   { href: "/", label: "nav.home", icon: "home", perm: null, section: "main" },
   { href: "/numbers", label: "numbers.nav", icon: "phone", perm: "numbers:read", section: "main" },
+  { href: "/search", label: "search.nav", icon: "search", perm: "conversations:read", section: "main" },
   { href: "/simulator", label: "sim.nav", icon: "user", perm: "simulator:use", section: "main", visible: simulatorOn },
   { href: "/users", label: "nav.users", icon: "users", perm: "users:read", section: "admin" },
   { href: "/teams", label: "nav.teams", icon: "team", perm: "teams:read", section: "admin" },
   { href: "/roles", label: "nav.roles", icon: "shield", perm: "roles:read", section: "admin" },
   { href: "/settings", label: "nav.settings", icon: "gear", perm: "settings:read", section: "admin" },
+  { href: "/settings/routing", label: "routing.nav", icon: "activity", perm: "settings:read", section: "admin" },
   { href: "/settings/tokens", label: "nav.tokens", icon: "key", perm: "tokens:read", section: "admin" },
+  { href: "/settings/quick-replies", label: "quickreplies.nav", icon: "bolt", perm: null, section: "admin" },
   { href: "/api/docs", label: "nav.api_docs", icon: "book", perm: null, section: "admin" },
 ];
 

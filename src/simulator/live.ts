@@ -8,9 +8,20 @@ import type { SseClient } from "../platform/sse";
 import type { Sim } from "./context";
 import type { LoadRunner } from "./load";
 import * as store from "./store";
+import { visibleNumbers } from "../conversations/routes";
 import { threadView } from "./view";
 
 const canUse = (c: SseClient) => c.actor.perms.has("simulator:use");
+
+/** A fake phone shows customer text: only to simulator users who may see the app number it talks to. */
+function seesNumber(d: Deps, phoneNumberId: string) {
+  const n = d.numbers.byPhoneId(phoneNumberId);
+  return (c: SseClient) => {
+    if (!canUse(c)) return false;
+    const visible = visibleNumbers(d, c.actor);
+    return visible === null || (!!n && visible.includes(n.id));
+  };
+}
 
 /** Subscribes the simulator's SSE pushes to its bus events. */
 export function registerSimulatorLive(d: Deps, sim: Sim, load: LoadRunner): void {
@@ -49,7 +60,7 @@ function pushThread(d: Deps, sim: Sim, numberId: number, customerId: number): vo
   const customer = store.getCustomer(d.db, customerId);
   if (!number || !customer || customer.kind === "load") return;
   d.sse.publishBy(
-    canUse,
+    seesNumber(d, number.phone_number_id),
     (c) => c.locale,
     (c) => {
       const locale = isLocale(c.locale) ? c.locale : "en";

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Deps } from "../deps";
 import { GraphError } from "./graph";
-import { dueMedia, getMedia, mediaOfMessage, mediaReady, mediaRetry, type MediaRow } from "./store";
+import { dueMedia, getMedia, insertOutboundMedia, mediaOfMessage, mediaReady, mediaRetry, type MediaRow } from "./store";
 
 const MB = 1024 * 1024;
 /** Meta's caps per media kind (whatsapp-cloud-api.md §8). */
@@ -73,6 +73,11 @@ export class MediaFetcher {
 
   get(id: number): MediaRow | null {
     return getMedia(this.d.db, id);
+  }
+
+  /** Records a file the business sends (already uploaded to Meta, stored under DATA_DIR/media at `path`). */
+  recordOutbound(m: Parameters<typeof insertOutboundMedia>[1]): number {
+    return insertOutboundMedia(this.d.db, m);
   }
 
   /** Starts a round unless one runs; a wake during a round runs another right after. */

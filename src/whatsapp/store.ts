@@ -70,3 +70,15 @@ export function mediaRetry(db: Db, id: number, error: string, nextAt: number | n
   db.query("UPDATE media SET attempts = attempts + 1, error = ?, next_attempt_at = ?, status = CASE WHEN ? IS NULL THEN 'failed' ELSE status END WHERE id = ?").run(error.slice(0, 500), nextAt, nextAt, id);
 }
 export const countPendingMedia = (db: Db) => db.query<{ n: number }>("SELECT count(*) AS n FROM media WHERE status = 'pending'").get()!.n;
+
+/** A file the business sends, kept so its own message shows it (ready at once: the bytes are already here). */
+export function insertOutboundMedia(db: Db, m: { message_id: number; number_id: number; wa_media_id: string; mime_type: string; sha256: string; size: number; filename: string; path: string; at: number }): number {
+  return Number(
+    db
+      .query(
+        `INSERT INTO media (message_id, number_id, direction, wa_media_id, mime_type, sha256, size, filename, path, status, attempts, created_at, ready_at)
+         VALUES ($message_id, $number_id, 'out', $wa_media_id, $mime_type, $sha256, $size, $filename, $path, 'ready', 0, $at, $at)`,
+      )
+      .run({ ...m }).lastInsertRowid,
+  );
+}

@@ -1,0 +1,2 @@
+export { inboxRoutes } from "./routes";
+export { registerInboxLive } from "./live";

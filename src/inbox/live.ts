@@ -1,0 +1,216 @@
+// Live inbox: bus events become SSE messages on every open page's stream. Changes are coalesced per
+// conversation within one event-loop turn (a burst of statuses costs one render), filtered per client at
+// fan-out (only actors who may see the conversation receive anything about it), and rendered once per group
+// of clients (language, permissions, whether they are its assignee) with publishBy.
+import type { Actor } from "../auth/actor";
+import type { ConversationRow } from "../conversations";
+import type { Deps } from "../deps";
+import type { SseClient } from "../platform/sse";
+import { canSee, fanoutFilter, viewerOf } from "./access";
+import { contactView } from "./contact";
+import { headView } from "./conversation";
+import { oneRow, type RowView } from "./list";
+import { feed, itemsOp, rowOp, type FeedOp } from "./render";
+import { activeConversationOf, messageByWamid, unreadOf } from "./store";
+import { eventView, messageItem, noteView, tz, withDays, type Item } from "./thread";
+import { groupKey, vxFor } from "./vx";
+
+interface Dirty {
+  row: boolean;
+  head: boolean;
+  messages: Set<number>;
+  notes: Set<number>;
+  /** Push the conversation's recent events (upserts are idempotent: an event already shown is replaced). */
+  events: boolean;
+  /** The customer panel's editable sections (name, tags, attributes) changed. */
+  contact: boolean;
+}
+
+const RECENT_EVENTS_MS = 60_000;
+
+export function registerInboxLive(d: Deps): void {
+  const dirty = new Map<number, Dirty>();
+  const users = new Set<number>();
+  let scheduled = false;
+  let queueChanged = false;
+
+  const mark = (id: number, f: Partial<{ row: boolean; head: boolean; events: boolean; contact: boolean; message: number; note: number }>) => {
+    let x = dirty.get(id);
+    if (!x) dirty.set(id, (x = { row: false, head: false, messages: new Set(), notes: new Set(), events: false, contact: false }));
+    x.row ||= !!f.row;
+    x.head ||= !!f.head;
+    x.events ||= !!f.events;
+    x.contact ||= !!f.contact;
+    if (f.message) x.messages.add(f.message);
+    if (f.note) x.notes.add(f.note);
+    schedule();
+  };
+  const schedule = () => {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(flush);
+  };
+  const flush = () => {
+    scheduled = false;
+    // Queue positions shift for everyone behind a conversation that joined or left the queue.
+    if (queueChanged) for (const c of d.conversations.queue(20)) mark(c.id, { row: true });
+    queueChanged = false;
+    const batch = [...dirty];
+    dirty.clear();
+    const filter = fanoutFilter(d);
+    const who = [...users];
+    users.clear();
+    // One bad render must not stop the others (nor escape into the event loop).
+    const guard = (what: string, fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        d.log.error("inbox live update failed", { what, err });
+      }
+    };
+    for (const [id, x] of batch) guard(`conversation ${id}`, () => pushConversation(d, id, x, filter));
+    for (const u of who) guard(`unread ${u}`, () => pushUnread(d, u));
+  };
+  const queueHead = () => {
+    queueChanged = true;
+    schedule();
+  };
+  const touchAssignee = (id: number) => {
+    const c = d.conversations.get(id);
+    if (c?.assignee_id) users.add(c.assignee_id);
+  };
+
+  d.bus.on("message.received", ({ messageId, conversationId }) => {
+    const m = d.conversations.message(messageId);
+    // A reaction is shown on the message it reacts to: that message is re-rendered instead.
+    const target = m?.type === "reaction" && m.context_wamid ? messageByWamid(d.db, m.context_wamid) : null;
+    mark(conversationId, { row: true, head: true, message: target && target.conversation_id === conversationId ? target.id : messageId });
+    touchAssignee(conversationId);
+  });
+  d.bus.on("message.queued", ({ messageId, conversationId }) => mark(conversationId, { row: true, message: messageId }));
+  d.bus.on("message.status", ({ messageId, conversationId }) => mark(conversationId, { row: true, message: messageId }));
+  d.bus.on("media.ready", ({ messageId }) => {
+    const m = messageId ? d.conversations.message(messageId) : null;
+    if (m) mark(m.conversation_id, { message: m.id });
+  });
+  d.bus.on("conversation.created", ({ conversationId }) => (mark(conversationId, { row: true }), queueHead()));
+  d.bus.on("conversation.event", ({ conversationId }) => mark(conversationId, { row: true, head: true, events: true }));
+  for (const e of ["conversation.resolved", "conversation.reopened", "conversation.snoozed"] as const) {
+    d.bus.on(e, ({ conversationId }) => (mark(conversationId, { row: true, head: true, events: true }), queueHead(), touchAssignee(conversationId)));
+  }
+  d.bus.on("inbox.changed", ({ conversationId }) => (mark(conversationId, { row: true, head: true, events: true }), touchAssignee(conversationId)));
+  d.bus.on("conversation.assigned", ({ conversationId, agentId }) => {
+    mark(conversationId, { row: true, head: true, events: true });
+    queueHead();
+    if (agentId) users.add(agentId);
+    // The agent it came from counts one unread conversation less.
+    const from = previousAgent(d, conversationId);
+    if (from) users.add(from);
+  });
+  d.bus.on("note.added", ({ noteId, conversationId }) => {
+    if (conversationId) mark(conversationId, { note: noteId });
+  });
+  // Notifications are few and per person: pushed at once, never batched away.
+  const safely = (userId: number, id: number | null) => {
+    try {
+      pushNotification(d, userId, id);
+    } catch (err) {
+      d.log.error("inbox notification push failed", { userId, err });
+    }
+  };
+  d.bus.on("notification.created", ({ userId, notificationId }) => safely(userId, notificationId));
+  d.bus.on("notification.read", ({ userId }) => safely(userId, null));
+  d.bus.on("contact.updated", ({ contactId }) => {
+    const id = activeConversationOf(d.db, contactId);
+    if (id) mark(id, { row: true, head: true, contact: true });
+  });
+}
+
+/** Who had the conversation before its latest assignment event (routing records it as from_agent_id). */
+function previousAgent(d: Deps, conversationId: number): number | null {
+  const detail = d.conversations.events(conversationId).at(-1)?.detail;
+  try {
+    const from = detail ? (JSON.parse(detail) as { from_agent_id?: unknown }).from_agent_id : null;
+    return typeof from === "number" ? from : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The customer's name or phone for a notification's body, only for someone who may see the conversation. */
+function contactOf(d: Deps, actor: Actor, conversationId: number | null): string {
+  const conv = conversationId ? d.conversations.get(conversationId) : null;
+  const k = conv && canSee(d, actor, conv) ? d.contacts.get(conv.contact_id) : null;
+  return k?.name || k?.phone || "";
+}
+
+function pushConversation(d: Deps, id: number, x: Dirty, visible: (a: Actor, c: ConversationRow) => boolean): void {
+  const conv = d.conversations.get(id);
+  if (!conv) return;
+  const row = x.row ? oneRow(d, id) : null;
+  const items = timelineItems(d, conv, x);
+  d.sse.publishBy(
+    (c) => visible(c.actor, conv),
+    (c) => `${groupKey(c.actor, c.locale)}:${c.actor.userId === conv.assignee_id ? 1 : 0}`,
+    (c) => render(d, c, conv, row, items, x),
+  );
+}
+
+function timelineItems(d: Deps, conv: ConversationRow, x: Dirty): Item[] {
+  const items: Item[] = [];
+  for (const mid of x.messages) {
+    const m = d.conversations.message(mid);
+    if (m && m.conversation_id === conv.id) items.push(messageItem(d, m));
+  }
+  if (x.notes.size) {
+    for (const n of d.notes.forConversation(conv.id)) if (x.notes.has(n.id)) items.push({ kind: "note", at: n.created_at, n: noteView(n) });
+  }
+  if (x.events) {
+    const since = d.clock.now() - RECENT_EVENTS_MS;
+    for (const e of d.conversations.events(conv.id)) if (e.at >= since) items.push({ kind: "event", at: e.at, e: eventView(d, e) });
+  }
+  return items.length ? withDays(items, tz(d)) : [];
+}
+
+function render(d: Deps, c: SseClient, conv: ConversationRow, row: RowView | null, items: Item[], x: Dirty): string {
+  const vx = vxFor(d, c.actor, c.locale);
+  const ops: FeedOp[] = [];
+  if (row) ops.push(rowOp(vx, row));
+  if (items.length) ops.push(itemsOp(vx, conv.id, items));
+  const parts = [feed(d, ops)];
+  if (x.head) parts.push(d.views.render("@inbox/_head", { vx, h: headView(d, conv, c.actor.userId), oob: true }));
+  if (x.contact) {
+    const ct = contactView(d, viewerOf(d, c.actor), conv);
+    for (const view of ["@inbox/_cname", "@inbox/_tags", "@inbox/_attrs"]) parts.push(d.views.render(view, { vx, ct, oob: true, error: null, editing: false }));
+  }
+  return parts.join("\n");
+}
+
+/** The tab title's count for one user, on every page that user has open. */
+function pushUnread(d: Deps, userId: number): void {
+  const count = unreadOf(d.db, userId);
+  d.sse.publishBy(
+    (c) => c.actor.userId === userId,
+    () => "u",
+    () => d.views.render("@inbox/_unread", { count, oob: true }),
+  );
+}
+
+/** The bell on every page of the user, and a browser notification (when opted in) for a new one. */
+function pushNotification(d: Deps, userId: number, notificationId: number | null): void {
+  const n = d.notifications;
+  const items = n.list(userId, { limit: 10 });
+  const unread = n.unreadCount(userId);
+  const item = items.find((i) => i.id === notificationId);
+  d.sse.publishBy(
+    (c) => c.actor.userId === userId,
+    (c) => c.locale,
+    (c) => {
+      const vx = vxFor(d, c.actor, c.locale);
+      const bell = d.views.render("@inbox/_bell", { vx, bell: { unread, items }, oob: true });
+      if (!item) return bell;
+      const href = item.conversation_id ? `/inbox/${item.conversation_id}` : "/inbox";
+      return `${bell}\n${d.views.render("@inbox/_notify", { kind: item.kind, href, title: vx.t(`inbox.notify_${item.kind}`, { who: item.actor_label }), body: contactOf(d, c.actor, item.conversation_id) })}`;
+    },
+  );
+}
