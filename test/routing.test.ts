@@ -108,7 +108,7 @@ describe("queue and capacity", () => {
     app.clock.advance(1000);
     const third = await customerWrites(s, "393330000003");
     expect(await assignee(second)).toBeNull();
-    expect(lastEvent(second)).toMatchObject({ kind: "queued", reason: "all agents busy", position: 1 });
+    expect(lastEvent(second)).toMatchObject({ kind: "queued", reason: "all agents busy" });
     expect(app.deps.routing.position(second)).toBe(1);
     expect(app.deps.routing.position(third)).toBe(2);
     expect(app.deps.routing.position(early)).toBeNull();

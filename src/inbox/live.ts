@@ -52,6 +52,13 @@ export function registerInboxLive(d: Deps): void {
   };
   const flush = () => {
     scheduled = false;
+    // Nobody is watching: nothing to render (a webhook burst at night costs no HTML).
+    if (d.sse.size === 0) {
+      dirty.clear();
+      users.clear();
+      queueChanged = false;
+      return;
+    }
     // Queue positions shift for everyone behind a conversation that joined or left the queue.
     if (queueChanged) for (const c of d.conversations.queue(20)) mark(c.id, { row: true });
     queueChanged = false;
@@ -81,6 +88,7 @@ export function registerInboxLive(d: Deps): void {
   };
 
   d.bus.on("message.received", ({ messageId, conversationId }) => {
+    if (d.sse.size === 0) return;
     const m = d.conversations.message(messageId);
     // A reaction is shown on the message it reacts to: that message is re-rendered instead.
     const target = m?.type === "reaction" && m.context_wamid ? messageByWamid(d.db, m.context_wamid) : null;
@@ -99,13 +107,12 @@ export function registerInboxLive(d: Deps): void {
     d.bus.on(e, ({ conversationId }) => (mark(conversationId, { row: true, head: true, events: true }), queueHead(), touchAssignee(conversationId)));
   }
   d.bus.on("inbox.changed", ({ conversationId }) => (mark(conversationId, { row: true, head: true, events: true }), touchAssignee(conversationId)));
-  d.bus.on("conversation.assigned", ({ conversationId, agentId }) => {
+  d.bus.on("conversation.assigned", ({ conversationId, agentId, previousAgentId }) => {
     mark(conversationId, { row: true, head: true, events: true });
     queueHead();
     if (agentId) users.add(agentId);
     // The agent it came from counts one unread conversation less.
-    const from = previousAgent(d, conversationId);
-    if (from) users.add(from);
+    if (previousAgentId) users.add(previousAgentId);
   });
   d.bus.on("note.added", ({ noteId, conversationId }) => {
     if (conversationId) mark(conversationId, { note: noteId });
@@ -126,17 +133,6 @@ export function registerInboxLive(d: Deps): void {
   });
 }
 
-/** Who had the conversation before its latest assignment event (routing records it as from_agent_id). */
-function previousAgent(d: Deps, conversationId: number): number | null {
-  const detail = d.conversations.events(conversationId).at(-1)?.detail;
-  try {
-    const from = detail ? (JSON.parse(detail) as { from_agent_id?: unknown }).from_agent_id : null;
-    return typeof from === "number" ? from : null;
-  } catch {
-    return null;
-  }
-}
-
 /** The customer's name or phone for a notification's body, only for someone who may see the conversation. */
 function contactOf(d: Deps, actor: Actor, conversationId: number | null): string {
   const conv = conversationId ? d.conversations.get(conversationId) : null;
@@ -147,12 +143,13 @@ function contactOf(d: Deps, actor: Actor, conversationId: number | null): string
 function pushConversation(d: Deps, id: number, x: Dirty, visible: (a: Actor, c: ConversationRow) => boolean): void {
   const conv = d.conversations.get(id);
   if (!conv) return;
-  const row = x.row ? oneRow(d, id) : null;
-  const items = timelineItems(d, conv, x);
+  // The row and the timeline are read once, and only if some open page may see this conversation.
+  let data: { row: ReturnType<typeof oneRow> | null; items: Item[] } | null = null;
+  const load = () => (data ??= { row: x.row ? oneRow(d, id) : null, items: timelineItems(d, conv, x) });
   d.sse.publishBy(
     (c) => visible(c.actor, conv),
     (c) => `${groupKey(c.actor, c.locale)}:${c.actor.userId === conv.assignee_id ? 1 : 0}`,
-    (c) => render(d, c, conv, row, items, x),
+    (c) => render(d, c, conv, load().row, load().items, x),
   );
 }
 

@@ -9,7 +9,7 @@ import { setTeamPointer } from "./store";
 declare module "../platform/bus" {
   interface Events {
     /** Who handles a conversation now; agentId null means it waits in the queue. */
-    "conversation.assigned": { conversationId: number; agentId: number | null; teamId: number | null; reason: string };
+    "conversation.assigned": { conversationId: number; agentId: number | null; teamId: number | null; reason: string; previousAgentId: number | null };
   }
 }
 
@@ -37,9 +37,10 @@ export function applyOutcome(d: Deps, mem: RoutingMemory, c: ConversationRow, o:
   const emits: Emit[] = [];
   d.db.tx(() => {
     d.conversations.setAssignment(c.id, { assigneeId: o.agentId, teamId: o.teamId });
-    const waiting = o.agentId === null && c.status === "open" ? { position: d.conversations.queuePosition(c.id) } : {};
+    // No queue position here: counting the queue on every decision grows with the queue (a backlog of 100k
+    // would make each new conversation slower); pages ask for the positions of the rows they show.
     const from = c.assignee_id !== null && c.assignee_id !== o.agentId ? { from_agent_id: c.assignee_id } : {};
-    d.conversations.addEvent(c.id, o.kind, who, { agent_id: o.agentId, team_id: o.teamId, reason: o.reason, ...from, ...waiting, ...o.detail }, emits);
+    d.conversations.addEvent(c.id, o.kind, who, { agent_id: o.agentId, team_id: o.teamId, reason: o.reason, ...from, ...o.detail }, emits);
     if (o.rotated && o.agentId !== null) {
       if (o.rotated.teamId !== null) setTeamPointer(d.db, o.rotated.teamId, o.agentId);
       else mem.numberPointers.set(c.number_id, o.agentId);
@@ -47,7 +48,7 @@ export function applyOutcome(d: Deps, mem: RoutingMemory, c: ConversationRow, o:
   });
   for (const e of emits) e();
   if (o.agentId !== null) mem.lastAssigned.set(o.agentId, d.clock.now());
-  d.bus.emit("conversation.assigned", { conversationId: c.id, agentId: o.agentId, teamId: o.teamId, reason: o.reason });
+  d.bus.emit("conversation.assigned", { conversationId: c.id, agentId: o.agentId, teamId: o.teamId, reason: o.reason, previousAgentId: c.assignee_id });
   const self = who !== "system" && who.actor?.userId === o.agentId;
   if (o.agentId !== null && o.agentId !== c.assignee_id && !self) notify(d, o.agentId, o.kind === "transferred" ? "transferred" : "assigned", c.id, label(who));
 }

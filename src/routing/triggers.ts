@@ -7,7 +7,30 @@ import type { RoutingService } from "./service";
 const CAPACITY_KEYS = new Set(["default_capacity", "max_capacity"]);
 
 export function registerRoutingTriggers(d: Deps, routing: RoutingService): void {
-  d.bus.on("conversation.created", ({ conversationId }) => void routing.route(conversationId));
+  // New conversations arrive in bursts (a webhook batch): decide them together in one transaction, right after
+  // the batch commits, instead of paying one durable commit per decision.
+  const fresh = new Set<number>();
+  let scheduled = false;
+  const routeFresh = () => {
+    scheduled = false;
+    const ids = [...fresh];
+    fresh.clear();
+    d.db.tx(() => {
+      for (const id of ids) {
+        try {
+          routing.route(id);
+        } catch (err) {
+          d.log.error("routing failed", { conversation: id, err });
+        }
+      }
+    });
+  };
+  d.bus.on("conversation.created", ({ conversationId }) => {
+    fresh.add(conversationId);
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(routeFresh);
+  });
   d.bus.on("conversation.reopened", ({ conversationId }) => routing.revisit(conversationId));
   d.bus.on("conversation.resolved", () => void routing.drainQueue());
   d.bus.on("conversation.snoozed", ({ conversationId, until }) => {

@@ -128,12 +128,16 @@ export class Processor {
     for (const c of asList<Obj>(v.contacts)) if (c && typeof c === "object") profiles.set(String(c.wa_id ?? c.user_id ?? ""), c);
     const problems: string[] = [];
     // One bad item must not lose the good ones Meta batched with it: each runs in its own savepoint.
+    const items = asList(v.messages).length + asList(v.statuses).length;
     const each = (what: string, fn: (mine: Emit[]) => void) => {
       const mine: Emit[] = [];
       try {
-        this.d.db.tx(() => fn(mine));
+        // A lone item needs no savepoint of its own: the event's savepoint already undoes it.
+        if (items > 1) this.d.db.tx(() => fn(mine));
+        else fn(mine);
         emits.push(...mine);
       } catch (e) {
+        if (items <= 1) throw e;
         problems.push(`${what}: ${e instanceof Error ? e.message : String(e)}`);
       }
     };

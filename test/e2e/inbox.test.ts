@@ -13,6 +13,13 @@ const HOSTILE_TEXT = `<script>window.__pwned=1</script><img src=x onerror="windo
 const PASSWORD = "agente-segreto-1";
 
 /** Nothing hostile ran or became markup; the text is on the page as text. */
+/** Navigates and waits for the page's live stream; the wait is armed first so a fast stream is not missed. */
+async function gotoLive(page: Page, url: string): Promise<void> {
+  const stream = page.waitForResponse((r) => new URL(r.url()).pathname === "/events");
+  await page.goto(url);
+  await stream;
+}
+
 async function expectInert(page: Page): Promise<void> {
   const dom = await page.evaluate(() => ({
     pwned: (window as { __pwned?: unknown }).__pwned,
@@ -74,8 +81,7 @@ describe.skipIf(!CHROMIUM)("the inbox, live in two browsers", () => {
     expect(new URL(anna.page.url()).pathname).toBe("/inbox");
     await anna.page.goto(`${server.url}/`);
     expect(new URL(anna.page.url()).pathname).toBe("/inbox");
-    await anna.page.goto(`${server.url}/inbox?view=unassigned`);
-    await anna.page.waitForResponse((r) => new URL(r.url()).pathname === "/events");
+    await gotoLive(anna.page, `${server.url}/inbox?view=unassigned`);
   }, E2E_TIMEOUT);
 
   test("a customer's message appears live; one agent takes it and replies; ticks move; the other list follows", async () => {
@@ -153,8 +159,7 @@ describe.skipIf(!CHROMIUM)("the inbox, live in two browsers", () => {
         }
       };
     });
-    await anna.page.goto(`${server.url}/inbox?view=mine`);
-    await anna.page.waitForResponse((r) => new URL(r.url()).pathname === "/events");
+    await gotoLive(anna.page, `${server.url}/inbox?view=mine`);
     await anna.page.click('[data-testid="notify-toggle"]');
     expect(await anna.page.getAttribute('[data-testid="notify-toggle"]', "aria-pressed")).toBe("true");
     const base = await anna.page.getAttribute("#inbox", "data-title");
@@ -172,8 +177,7 @@ describe.skipIf(!CHROMIUM)("the inbox, live in two browsers", () => {
   }, E2E_TIMEOUT);
 
   test("transfer with a note from the header: it arrives live in the colleague's list; snooze from the menu", async () => {
-    await bruno.page.goto(`${server.url}/inbox?view=mine`);
-    await bruno.page.waitForResponse((r) => new URL(r.url()).pathname === "/events");
+    await gotoLive(bruno.page, `${server.url}/inbox?view=mine`);
     await anna.page.goto(`${server.url}/inbox?view=mine&status=all`);
     await anna.page.locator('[data-testid="conv-row"]', { hasText: "modello blu" }).locator("a.conv-link").click();
     await anna.page.locator('[data-testid="conversation"]').waitFor();
