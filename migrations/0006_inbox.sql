@@ -96,7 +96,7 @@ END;
 CREATE TRIGGER messages_fts_ad AFTER DELETE ON messages WHEN old.text <> '' BEGIN
   INSERT INTO messages_fts (messages_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
-CREATE TRIGGER messages_fts_au AFTER UPDATE OF text ON messages BEGIN
+CREATE TRIGGER messages_fts_au AFTER UPDATE OF text ON messages WHEN old.text IS NOT new.text BEGIN
   INSERT INTO messages_fts (messages_fts, rowid, text) SELECT 'delete', old.id, old.text WHERE old.text <> '';
   INSERT INTO messages_fts (rowid, text) SELECT new.id, new.text WHERE new.text <> '';
 END;
@@ -109,7 +109,9 @@ END;
 CREATE TRIGGER contacts_fts_ad AFTER DELETE ON contacts BEGIN
   INSERT INTO contacts_fts (contacts_fts, rowid, name, phone) VALUES ('delete', old.id, old.name, coalesce(old.phone, ''));
 END;
-CREATE TRIGGER contacts_fts_au AFTER UPDATE OF name, phone ON contacts BEGIN
+-- WHEN: every inbound message refreshes the contact with name in its SET list; re-indexing an unchanged name
+-- on each message cost as much as indexing the message itself.
+CREATE TRIGGER contacts_fts_au AFTER UPDATE OF name, phone ON contacts WHEN old.name IS NOT new.name OR old.phone IS NOT new.phone BEGIN
   INSERT INTO contacts_fts (contacts_fts, rowid, name, phone) VALUES ('delete', old.id, old.name, coalesce(old.phone, ''));
   INSERT INTO contacts_fts (rowid, name, phone) VALUES (new.id, new.name, coalesce(new.phone, ''));
 END;
@@ -122,7 +124,7 @@ END;
 CREATE TRIGGER notes_fts_ad AFTER DELETE ON notes BEGIN
   INSERT INTO notes_fts (notes_fts, rowid, text) VALUES ('delete', old.id, old.text);
 END;
-CREATE TRIGGER notes_fts_au AFTER UPDATE OF text ON notes BEGIN
+CREATE TRIGGER notes_fts_au AFTER UPDATE OF text ON notes WHEN old.text IS NOT new.text BEGIN
   INSERT INTO notes_fts (notes_fts, rowid, text) VALUES ('delete', old.id, old.text);
   INSERT INTO notes_fts (rowid, text) VALUES (new.id, new.text);
 END;

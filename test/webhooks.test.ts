@@ -261,6 +261,31 @@ describe("other fields", () => {
   });
 });
 
+  test("one bad item in a batch: its neighbours in the event and in the batch land; the event names what failed", async () => {
+    const text = (from: string, id: string) => ({ from, id, timestamp: "1750005000", type: "text", text: { body: `ciao ${id}` } });
+    // Three events posted before the processor runs, so they share one batch; the middle one mixes a good
+    // message with one that names no sender.
+    for (const body of [
+      envelope({ messages: [text("393470000001", "wamid.B1")] }),
+      envelope({ messages: [text("393470000002", "wamid.B2"), { id: "wamid.B2BAD", timestamp: "1750005000", type: "text", text: { body: "?" } }] }),
+      envelope({ messages: [text("393470000003", "wamid.B3")] }),
+    ])
+      expect((await post(body)).status).toBe(200);
+    app.deps.intake.flush();
+    expect(app.deps.processor.drain()).toBe(3);
+    expect(count("SELECT count(*) AS n FROM messages WHERE wamid IN ('wamid.B1', 'wamid.B2', 'wamid.B3')")).toBe(3);
+    expect(count("SELECT count(*) AS n FROM messages WHERE wamid = 'wamid.B2BAD'")).toBe(0);
+    const ev = app.deps.db.query<{ id: number; status: string; error: string }>("SELECT id, status, error FROM webhook_events WHERE body LIKE '%wamid.B2BAD%'").get()!;
+    expect(ev.status).toBe("failed");
+    expect(ev.error).toContain("message wamid.B2BAD: message wamid.B2BAD names no sender");
+    const others = app.deps.db.query<{ status: string }>("SELECT status FROM webhook_events WHERE body LIKE '%wamid.B1\"%' OR body LIKE '%wamid.B3\"%'").all();
+    expect(others.map((o) => o.status)).toEqual(["done", "done"]);
+    // Replay: the good message is not stored twice; the bad one still fails.
+    const replay = await api(app.url, admin, "POST", `/api/v1/webhook-events/${ev.id}/replay`);
+    expect(replay.json.data.status).toBe("failed");
+    expect(count("SELECT count(*) AS n FROM messages WHERE wamid = 'wamid.B2'")).toBe(1);
+  });
+
 describe("media", () => {
   test("inbound media is downloaded in the background with size and type checks, then served to who may see it", async () => {
     const png = Uint8Array.from(Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4b20000000049454e44ae426082", "hex"));

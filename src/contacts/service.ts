@@ -4,7 +4,7 @@ import type { AuditService } from "../audit";
 import { parseContactQuery } from "../search";
 import type { Platform } from "../deps";
 import { countryOf, e164FromWaId, languageForCountry, waIdVariants } from "./phone";
-import { changeNumber, findContactByDigits, setWaId, getContact, getContactByUserId, insertContact, listContacts, refreshFromWhatsApp, setOptOut, tagsOf, type ContactRow } from "./store";
+import { changeNumber, findContactByDigits, setWaId, getContact, getContactByUserId, insertContact, listContacts, refreshFromWhatsApp, setOptOut, touchInbound, tagsOf, type ContactRow } from "./store";
 import { createContactEdits, parseAttributes, type ContactEdits } from "./edit";
 import { tagKey } from "./validate";
 
@@ -65,6 +65,12 @@ export function createContacts(p: Platform, audit: AuditService): ContactsServic
       let found = i.userId ? getContactByUserId(p.db, i.userId) : null;
       if (!found && i.waId) found = findContactByDigits(p.db, waIdVariants(i.waId));
       if (found) {
+        const same =
+          (!i.waId || i.waId === found.wa_id) && (!i.userId || i.userId === found.user_id) && (i.profileName === null || i.profileName === found.profile_name) && (found.name !== "" || !i.profileName);
+        if (same) {
+          touchInbound(p.db, found.id, i.at, now);
+          return { contact: { ...found, last_inbound_at: Math.max(found.last_inbound_at ?? 0, i.at), updated_at: now }, created: false };
+        }
         refreshFromWhatsApp(p.db, found.id, { wa_id: i.waId || null, user_id: i.userId, profile_name: i.profileName, last_inbound_at: i.at }, now);
         return { contact: getContact(p.db, found.id)!, created: false };
       }
@@ -72,10 +78,9 @@ export function createContacts(p: Platform, audit: AuditService): ContactsServic
       const country = phone ? countryOf(phone) : null;
       const id = insertContact(
         p.db,
-        { phone, wa_id: i.waId || null, user_id: i.userId, name: i.profileName ?? "", profile_name: i.profileName, country, language: languageForCountry(country) ?? i.defaultLanguage },
+        { phone, wa_id: i.waId || null, user_id: i.userId, name: i.profileName ?? "", profile_name: i.profileName, country, language: languageForCountry(country) ?? i.defaultLanguage, last_inbound_at: i.at },
         now,
       );
-      refreshFromWhatsApp(p.db, id, { wa_id: null, user_id: null, profile_name: null, last_inbound_at: i.at }, now);
       return { contact: getContact(p.db, id)!, created: true };
     },
     setOptOut: (id, optedOut, source, at) => setOptOut(p.db, id, optedOut, source, at),

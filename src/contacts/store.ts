@@ -42,16 +42,18 @@ export interface NewContact {
   profile_name: string | null;
   country: string | null;
   language: string | null;
+  /** Set when the contact is created by their own message. */
+  last_inbound_at?: number | null;
 }
 
 export function insertContact(db: Db, c: NewContact, now: number): number {
   return Number(
     db
       .query(
-        `INSERT INTO contacts (phone, wa_id, user_id, name, profile_name, country, language, created_at, updated_at)
-         VALUES ($phone, $wa_id, $user_id, $name, $profile_name, $country, $language, $now, $now)`,
+        `INSERT INTO contacts (phone, wa_id, user_id, name, profile_name, country, language, last_inbound_at, created_at, updated_at)
+         VALUES ($phone, $wa_id, $user_id, $name, $profile_name, $country, $language, $last_inbound_at, $now, $now)`,
       )
-      .run({ ...c, now }).lastInsertRowid,
+      .run({ ...c, last_inbound_at: c.last_inbound_at ?? null, now }).lastInsertRowid,
   );
 }
 
@@ -64,6 +66,11 @@ export function refreshFromWhatsApp(db: Db, id: number, f: { wa_id: string | nul
        last_inbound_at = max(coalesce(last_inbound_at, 0), $last_inbound_at), updated_at = $now
      WHERE id = $id`,
   ).run({ ...f, id, now });
+}
+
+/** The common case of an inbound message: nothing but the time of the last one changes (no index is touched). */
+export function touchInbound(db: Db, id: number, at: number, now: number): void {
+  db.query("UPDATE contacts SET last_inbound_at = max(coalesce(last_inbound_at, 0), ?), updated_at = ? WHERE id = ?").run(at, now, id);
 }
 
 export function setOptOut(db: Db, id: number, optedOut: boolean, source: string, at: number): boolean {

@@ -152,7 +152,7 @@ export function createConversations(p: Platform): ConversationsService {
       const now = p.clock.now();
       const conv = store.activeConversation(db, m.numberId, m.contactId);
       const newConversation = !conv;
-      const conversationId = conv ? conv.id : store.insertConversation(db, { number_id: m.numberId, contact_id: m.contactId, at: m.at });
+      const conversationId = conv ? conv.id : store.insertConversation(db, { number_id: m.numberId, contact_id: m.contactId, at: m.at, inbound: true });
       const messageId = store.insertMessage(db, {
         conversation_id: conversationId,
         number_id: m.numberId,
@@ -170,7 +170,10 @@ export function createConversations(p: Platform): ConversationsService {
         created_at: m.at,
         received_at: now,
       });
-      store.touchOnInbound(db, conversationId, m.at);
+      if (conv) {
+        store.touchOnInbound(db, conv.id, m.at);
+        if (conv.status === "snoozed") store.wakeSnoozed(db, conv.id);
+      }
       store.bumpWindow(db, m.numberId, m.contactId, m.at);
       if (newConversation) emits.push(() => p.bus.emit("conversation.created", { conversationId, numberId: m.numberId, contactId: m.contactId }));
       emits.push(() => p.bus.emit("message.received", { messageId, conversationId, numberId: m.numberId, contactId: m.contactId }));

@@ -53,18 +53,22 @@ export const getConversation = (db: Db, id: number) => db.query<ConversationRow>
 export const activeConversation = (db: Db, numberId: number, contactId: number) =>
   db.query<ConversationRow>("SELECT * FROM conversations WHERE number_id = ? AND contact_id = ? AND status <> 'resolved'").get(numberId, contactId);
 
-export function insertConversation(db: Db, c: { number_id: number; contact_id: number; at: number }): number {
-  return Number(db.query("INSERT INTO conversations (number_id, contact_id, last_message_at, created_at, waiting_since) VALUES ($number_id, $contact_id, $at, $at, $at)").run(c).lastInsertRowid);
+/** A new conversation; `inbound` when a customer's message opens it (it starts with that message unread). */
+export function insertConversation(db: Db, c: { number_id: number; contact_id: number; at: number; inbound?: boolean }): number {
+  const sql = c.inbound
+    ? "INSERT INTO conversations (number_id, contact_id, last_message_at, last_inbound_at, unread, created_at, waiting_since) VALUES ($number_id, $contact_id, $at, $at, 1, $at, $at)"
+    : "INSERT INTO conversations (number_id, contact_id, last_message_at, created_at, waiting_since) VALUES ($number_id, $contact_id, $at, $at, $at)";
+  return Number(db.query(sql).run({ number_id: c.number_id, contact_id: c.contact_id, at: c.at }).lastInsertRowid);
 }
 
-/** A customer wrote: newest activity, one more unread, and a snoozed conversation wakes up. */
+/** A customer wrote: newest activity, one more unread. */
 export function touchOnInbound(db: Db, id: number, at: number): void {
-  db.query(
-    `UPDATE conversations SET last_message_at = max(last_message_at, $at), last_inbound_at = max(coalesce(last_inbound_at, 0), $at),
-       unread = unread + 1, status = CASE WHEN status = 'snoozed' THEN 'open' ELSE status END,
-       snoozed_until = CASE WHEN status = 'snoozed' THEN NULL ELSE snoozed_until END
-     WHERE id = $id`,
-  ).run({ id, at });
+  db.query("UPDATE conversations SET last_message_at = max(last_message_at, $at), last_inbound_at = max(coalesce(last_inbound_at, 0), $at), unread = unread + 1 WHERE id = $id").run({ id, at });
+}
+
+/** A customer's message wakes a snoozed conversation. */
+export function wakeSnoozed(db: Db, id: number): void {
+  db.query("UPDATE conversations SET status = 'open', snoozed_until = NULL WHERE id = ? AND status = 'snoozed'").run(id);
 }
 
 export function touchOnOutbound(db: Db, id: number, at: number): void {

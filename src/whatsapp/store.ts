@@ -16,7 +16,9 @@ export function prepareInsertEvent(db: Db) {
   return (receivedAt: number, body: string) => Number(stmt.run(receivedAt, body).lastInsertRowid);
 }
 
-export const pendingEvents = (db: Db, limit: number) => db.query<WebhookEventRow>("SELECT * FROM webhook_events WHERE status = 'pending' ORDER BY id LIMIT ?").all(limit);
+/** Pending events after `afterId`, oldest first. */
+export const pendingEvents = (db: Db, afterId: number, limit: number) =>
+  db.query<WebhookEventRow>("SELECT * FROM webhook_events WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?").all(afterId, limit);
 export const markEventDone = (db: Db, id: number, now: number) => db.query("UPDATE webhook_events SET status = 'done', attempts = attempts + 1, error = NULL, processed_at = ? WHERE id = ?").run(now, id);
 export const markEventFailed = (db: Db, id: number, error: string, now: number) =>
   db.query("UPDATE webhook_events SET status = 'failed', attempts = attempts + 1, error = ?, processed_at = ? WHERE id = ?").run(error.slice(0, 2000), now, id);
