@@ -2,7 +2,7 @@
 // burst leaves evenly at the number's rate; Meta's limits enforced by the simulator (throughput, pair rate,
 // the 24-hour window) are met by the loop; the portfolio's messaging limit holds templates back.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { eventually, startTestApp, type TestApp } from "./support/app";
+import { eventually, ownerActor, startTestApp, type TestApp } from "./support/app";
 import { api } from "./support/client";
 
 let app: TestApp;
@@ -51,6 +51,19 @@ describe("through the simulator", () => {
       await eventually(async () => (await status(id)).status === want);
     }
     expect((await status(id)).read_at).not.toBeNull();
+  });
+
+  test("a message sent with a person's token is theirs and answers the customer; a role token's is the integration's", async () => {
+    const user = (await api(app.url, admin, "POST", "/api/v1/users", { email: "sofia@example.com", name: "Sofia", password: "una-password-lunga-1", role: "supervisor" })).json.data;
+    const personal = app.deps.tokens.create({ name: "sofia-crm", user: Number(user.id) }, { actor: ownerActor(app.deps) }).token;
+    await customerWrites("+393471110002", "Quando aprite?");
+    await customerWrites("+393471110003", "Avete parcheggio?");
+    const mine = (await api(app.url, personal, "POST", "/api/v1/messages", { number_id: numberId, to: "+393471110002", type: "text", text: { body: "Alle 9." } })).json.data.id;
+    const theirs = (await send("+393471110003", "Sì, in via Roma.")).json.data.id;
+    const row = (id: string) => app.deps.db.query<{ author_kind: string; author_id: string; last_reply_at: number | null }>("SELECT m.author_kind, m.author_id, c.last_reply_at FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = ?").get(Number(id))!;
+    expect(row(mine)).toMatchObject({ author_kind: "agent", author_id: user.id });
+    expect(row(mine).last_reply_at).not.toBeNull();
+    expect(row(theirs)).toMatchObject({ author_kind: "api", last_reply_at: null });
   });
 
   test("a burst of 100 messages to one number leaves evenly at its rate (120/min: every 500 ms)", async () => {

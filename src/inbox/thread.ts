@@ -22,7 +22,6 @@ export interface EventView {
   reason: string | null;
   note: string | null;
   until: number | null;
-  position: number | null;
 }
 
 export interface NoteView {
@@ -86,7 +85,7 @@ export function eventView(d: Deps, e: EventRow): EventView {
     id: e.id, at: e.at, kind: e.kind, actor: e.actor_label,
     agent: agentId !== undefined ? (d.users.get(agentId)?.name ?? `#${agentId}`) : s(x.agent_name),
     team: teamId !== null ? (d.teams.get(teamId)?.name ?? `#${teamId}`) : s(x.team_name),
-    reason: s(x.reason), note: s(x.note), until: typeof x.until === "number" ? x.until : null, position: typeof x.position === "number" ? x.position : null,
+    reason: s(x.reason), note: s(x.note), until: typeof x.until === "number" ? x.until : null,
   };
 }
 

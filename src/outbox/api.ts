@@ -110,8 +110,9 @@ export function messagesApi(d: Deps) {
             to: b.to,
             type: b.type as SendType,
             content,
-            authorKind: "api",
-            authorId: actorKey(c),
+            // A user token acts as its person: the message is theirs, and it answers the customer like a reply
+            // typed in the inbox. A role token is the integration itself.
+            ...(c.actor!.userId !== null ? { authorKind: "agent" as const, authorId: String(c.actor!.userId) } : { authorKind: "api" as const, authorId: actorKey(c) }),
             context: b.context?.message_id ?? null,
           });
           const response = JSON.stringify({ data: { id: String(message.id), status: "queued", warnings } });
