@@ -23,6 +23,7 @@ import { registerJobs } from "./jobs";
 import { registerLive } from "./live";
 import type { Deps, Platform } from "./deps";
 import { bootstrapSimulator } from "./simulator";
+import { webhookReceiver } from "./whatsapp";
 
 export interface StartOptions {
   env?: Record<string, string | undefined>;
@@ -112,6 +113,7 @@ function loopbackHost(host: string): string {
   return host.includes(":") ? `[${host}]` : host;
 }
 
+const WEBHOOK_PATH = "/webhooks/whatsapp";
 const QUIET = /^\/(public\/|healthz|metrics|events|favicon)/;
 
 /** Starts Centralino and returns a handle to stop it. */
@@ -197,9 +199,40 @@ export async function start(opts: StartOptions = {}): Promise<Running> {
   };
 }
 
+/**
+ * Meta's signed POSTs skip the framework: they are the one call that comes by the thousand per second, and the
+ * route layer (sessions, locale, CSRF, request info) has nothing to do for them. Same receiver, same metrics.
+ */
+function webhookFastPath(deps: Deps) {
+  const receive = webhookReceiver(deps);
+  return async (req: Request): Promise<Response> => {
+    const t0 = performance.now();
+    let res: Response;
+    try {
+      res = await receive(req);
+    } catch (err) {
+      const rid = crypto.randomUUID();
+      deps.log.error("request crashed", { rid, err });
+      res = Response.json({ error: { code: "internal_error", message: `Something went wrong on the server (request ${rid}).` } }, { status: 500 });
+    }
+    res.headers.set("x-content-type-options", "nosniff");
+    deps.metrics.observeRequest("POST", WEBHOOK_PATH, res.status, (performance.now() - t0) / 1000);
+    return res;
+  };
+}
+
+/** The path of a request URL without parsing it into a URL object. */
+function pathOf(url: string): string {
+  const start = url.indexOf("/", url.indexOf("//") + 2);
+  const q = url.indexOf("?", start);
+  return q === -1 ? url.slice(start) : url.slice(start, q);
+}
+
 /** Wraps the app: request id, client IP, security headers, metrics and the access log line. */
 function requestHandler(deps: Deps, app: ReturnType<typeof buildApp>["app"], tls: boolean) {
+  const webhook = webhookFastPath(deps);
   return async (req: Request, server: Server<unknown> | null): Promise<Response> => {
+    if (req.method === "POST" && pathOf(req.url) === WEBHOOK_PATH) return webhook(req);
     const t0 = performance.now();
     const ip = server?.requestIP(req)?.address ?? "127.0.0.1";
     const rid = /^[\w-]{8,64}$/.test(req.headers.get("x-request-id") ?? "") ? req.headers.get("x-request-id")! : crypto.randomUUID();

@@ -5,3 +5,4 @@ export { MediaFetcher } from "./media";
 export { whatsappRoutes, mediaRoutes } from "./routes";
 export { signBody, verifySignature, escapedJson } from "./signature";
 export { webhookSecret } from "./secret";
+export { webhookReceiver } from "./receiver";

@@ -2,19 +2,14 @@
 // Also the admin view of events that could not be processed, with replay.
 import { Type } from "@sinclair/typebox";
 import type { Deps } from "../deps";
-import { readBody, route, type Ctx } from "../platform/http";
+import { route, type Ctx } from "../platform/http";
 import type { Actor } from "../auth/actor";
 import { safeEqual } from "../platform/ids";
 import { AppError, notFound } from "../platform/errors";
 import { PageQuery, decodeCursor, iso, page } from "../platform/pagination";
-import { verifySignature } from "./signature";
-import { webhookSecret } from "./secret";
+import { WEBHOOK_LIMIT, webhookReceiver } from "./receiver";
 import { getEvent, listEvents, requeueEvent, type WebhookEventRow } from "./store";
 
-/** Meta sends at most 3 MB per POST. */
-const WEBHOOK_LIMIT = 4 * 1024 * 1024;
-
-const fail = (status: number, code: string, message: string) => Response.json({ error: { code, message } }, { status });
 
 const EventJson = Type.Object({
   id: Type.String(),
@@ -27,7 +22,7 @@ const EventJson = Type.Object({
 const eventJson = (e: WebhookEventRow) => ({ id: String(e.id), received_at: iso(e.received_at)!, status: e.status, attempts: e.attempts, error: e.error, body: e.body });
 
 export function whatsappRoutes(d: Deps) {
-  const secret = webhookSecret(d.cfg);
+  const receive = webhookReceiver(d);
   return [
     route({
       method: "GET",
@@ -50,34 +45,7 @@ export function whatsappRoutes(d: Deps) {
       bare: true,
       rawBody: true,
       bodyLimit: WEBHOOK_LIMIT,
-      handler: async (c) => {
-        if (!d.cfg.waAppSecret && d.numbers.realConnected() > 0) {
-          return fail(503, "app_secret_missing", "WA_APP_SECRET is not set, so Meta's signatures cannot be verified; set it and restart. Meta keeps retrying meanwhile.");
-        }
-        let raw: Uint8Array;
-        try {
-          raw = await readBody(c.req, WEBHOOK_LIMIT);
-        } catch (e) {
-          if (e instanceof AppError) return fail(e.status, e.code, e.message);
-          throw e;
-        }
-        if (!verifySignature(raw, c.req.headers.get("x-hub-signature-256"), secret)) {
-          d.metrics.inc("centralino_webhook_rejected_total", "Webhook POSTs refused.", { reason: "signature" });
-          return fail(401, "invalid_signature", "X-Hub-Signature-256 is missing or does not match the body.");
-        }
-        const text = new TextDecoder().decode(raw);
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          return fail(400, "invalid_json", "The body is not valid JSON.");
-        }
-        if (!body || typeof body !== "object" || !Array.isArray((body as { entry?: unknown }).entry)) {
-          return fail(400, "malformed_event", "The body is not a WhatsApp webhook event (no entry array).");
-        }
-        await d.intake.accept(text, d.clock.now());
-        return new Response("EVENT_RECEIVED", { headers: { "content-type": "text/plain" } });
-      },
+      handler: (c) => receive(c.req),
     }),
     route({
       method: "GET",
