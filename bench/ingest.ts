@@ -313,6 +313,8 @@ function report(results: Result[]): string {
     ["events stored", ...results.map((r) => (r.stored_events === undefined ? "" : fmt(r.stored_events)))],
     ["server RSS peak / end MB", ...results.map((r) => `${fmt(r.rss_peak_mb)} / ${fmt(r.rss_end_mb)}`)],
     ["server CPU % of one core", ...results.map((r) => fmt(r.server_cpu_pct))],
+    // CPU per message is what a quieter or busier box changes least: the figure to compare across runs.
+    ["server CPU µs per acked msg", ...results.map((r) => fmt((r.server_cpu_pct * 10_000) / Math.max(1, r.gen.acked_per_s)))],
     ["generator CPU % of one core", ...results.map((r) => fmt(r.gen_cpu_pct))],
     ["box: load avg / CPU, IO pressure %", ...results.map((r) => `${fmt(r.box.load1, 1)} / ${r.box.psi ? `${fmt(r.box.psi.cpu)}, ${fmt(r.box.psi.io)}` : "–"}`)],
   ];
