@@ -258,9 +258,16 @@ function timesOf(i: number): Float64Array {
     // Mostly a quick back and forth; sometimes the customer comes back hours or a day later.
     at += x < 0.7 ? 5_000 + cr() * 240_000 : x < 0.95 ? 300_000 + cr() * 3_300_000 : 3_600_000 + cr() * 30 * 3_600_000;
   }
-  // Nothing after now: squeeze a conversation that would run past it.
-  const end = T0 - 60_000;
-  if (t[n - 1]! > end) for (let j = 0; j < n; j++) t[j] = Math.round(Math.min(t[j]!, end - (n - 1 - j) * 1000));
+  // Nothing after now: a conversation that would run past it is compressed to end somewhere between its start
+  // and now (not all at now, which would pile the newest conversations onto one instant).
+  const now = T0 - 60_000;
+  const last = t[n - 1]!;
+  if (last > now && n > 1) {
+    const start = t[0]!;
+    const end = start + Math.max(0, now - start) * (0.2 + 0.8 * cr());
+    const f = (end - start) / (last - start);
+    for (let j = 1; j < n; j++) t[j] = Math.round(start + (t[j]! - start) * f);
+  }
   return t;
 }
 
@@ -555,6 +562,9 @@ while (p < K || heap.length) {
     }
   }
 }
+// The outbox hands out `ob:<outbox id>` (AUTOINCREMENT): its sequence continues after the archive's last one.
+db.query("DELETE FROM sqlite_sequence WHERE name = 'outbox'").run();
+db.query("INSERT INTO sqlite_sequence (name, seq) VALUES ('outbox', ?)").run(opaqueSeq);
 db.run("COMMIT");
 phase(`messages, conversations, events, notes, media (${fmt(counts.messages / ((performance.now() - tStream) / 1000))} messages/s)`);
 
@@ -567,7 +577,7 @@ const insContact = db.query(
 const insTag = db.query("INSERT INTO contact_tags (contact_id, tag, added_at) VALUES (?, ?, ?)");
 const COUNTRY = (c: number) => {
   const k = c % 20;
-  return k < 16 ? ["IT", "it"] : k < 18 ? ["GB", "en"] : k < 19 ? ["DE", "de"] : ["ES", "es"];
+  return (k < 16 ? ["IT", "it"] : k < 18 ? ["GB", "en"] : k < 19 ? ["DE", "de"] : ["ES", "es"]) as [string, string];
 };
 db.run("BEGIN");
 let tagRows = 0;

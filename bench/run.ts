@@ -8,6 +8,10 @@ import { join } from "node:path";
 const TARGETS: Record<string, string> = {
   startup: "P8 (part)",
   ingest: "P1",
+  routing: "P2",
+  sendloop: "P3",
+  inbox: "P4 P5 P8",
+  api: "P9",
 };
 
 /** Benchmark name → its first comment line. */

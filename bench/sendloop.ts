@@ -19,6 +19,9 @@
 //              and records when the 202 came back.
 //   5. phase 2 every number to `--max-rate` (4800/min, Meta's 80/s) for `--phase2-seconds`.
 //   6. drain   rates back to 1/min, a few seconds for the last status webhooks, then the figures.
+// Baseline (house rule: a minimal program doing the same job, in the same run): before Centralino starts,
+// bench/support/outbox-pacer-floor.ts runs the same numbers × rate for `--baseline-seconds` (0 skips it): grid-
+// paced loops posting to their own Bun.serve, which stamps accepts like the simulator. Same figures, same code.
 // Figures come from the database, read-only (WAL): the simulator's sim_messages (direction 'out', created_at =
 // accept time at the fake Graph API, in ms) per number; the app's messages statuses and webhook_events; and
 // /metrics (send errors by class). Server CPU and RSS are sampled from /proc once a second.
@@ -32,7 +35,8 @@ import { Database } from "bun:sqlite";
 import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { cpuSeconds, fmt, machine, pct, pressure, rssMb } from "./support/common";
+import { join } from "node:path";
+import { BUN, ROOT, cpuSeconds, fmt, machine, pct, pressure, rssMb, track } from "./support/common";
 import { benchPhones, metric, openWindows, pool, setRate, simNumbers, startCentralino, waitInbound, type Centralino, type SimNumber } from "./support/outbox-setup";
 
 const { values: args } = parseArgs({
@@ -47,6 +51,7 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "32" },
     "backlog-lane": { type: "string", default: "1" },
     statuses: { type: "string", default: "on" },
+    "baseline-seconds": { type: "string", default: "30" },
     json: { type: "string" },
     keep: { type: "boolean", default: false },
     "cpu-prof": { type: "string" },
@@ -54,7 +59,7 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log("usage: bun run bench/sendloop.ts [--seconds 60] [--phase2-seconds 20] [--numbers 10] [--rate 1200] [--max-rate 4800] [--recipients 160] [--replies 5] [--concurrency 32] [--backlog-lane 1|0] [--statuses on|off] [--json FILE] [--keep] [--cpu-prof DIR]");
+  console.log("usage: bun run bench/sendloop.ts [--seconds 60] [--phase2-seconds 20] [--numbers 10] [--rate 1200] [--max-rate 4800] [--recipients 160] [--replies 5] [--concurrency 32] [--backlog-lane 1|0] [--statuses on|off] [--baseline-seconds 30] [--json FILE] [--keep] [--cpu-prof DIR]");
   process.exit(0);
 }
 const S = Number(args.seconds);
@@ -112,6 +117,46 @@ function usage(s: Sampler, from: number, to: number) {
   return { cpu_pct: ((b.cpu - a.cpu) / ((b.t - a.t) / 1000)) * 100, rss_peak_mb: Math.max(...inside.map((x) => x.rss)), rss_end_mb: b.rss };
 }
 
+/** Per-number figures over a window of `seconds` from each number's first accept (shared by Centralino and the baseline). */
+function windowFigures(t: number[], seconds: number, perS: number) {
+  const t0 = t[0] ?? NaN;
+  const win = t.filter((x) => x >= t0 && x < t0 + seconds * 1000);
+  const gaps = win.slice(1).map((x, i) => x - win[i]!);
+  return {
+    window_start: t0,
+    sent: win.length,
+    rate_per_s: win.length / seconds,
+    deviation_pct: ((win.length / seconds - perS) / perS) * 100,
+    max_1s_sliding: maxSliding(win),
+    max_calendar_s: maxCalendar(win),
+    gaps_ms: dist(gaps),
+    gaps_within_5ms: gaps.filter((g) => Math.abs(g - 1000 / perS) <= 5).length / Math.max(1, gaps.length),
+    win,
+    gaps,
+  };
+}
+
+/** The baseline: grid-paced loops posting to their own Bun.serve, same numbers × rate (see the header). */
+async function baseline(seconds: number) {
+  const proc = track(Bun.spawn([BUN, "run", join(import.meta.dir, "support/outbox-pacer-floor.ts")], { cwd: ROOT, env: { PATH: process.env.PATH ?? "", NUMBERS: String(N), RATE: String(PER_S), SECONDS: String(seconds) }, stdout: "pipe", stderr: "inherit" }));
+  const c0 = cpuSeconds(proc.pid);
+  const t0 = performance.now();
+  let cpu = c0;
+  const timer = setInterval(() => {
+    const c = cpuSeconds(proc.pid);
+    if (Number.isFinite(c)) cpu = c;
+  }, 200);
+  const out = await new Response(proc.stdout).text();
+  clearInterval(timer);
+  if ((await proc.exited) !== 0) throw new Error(`baseline failed:\n${out}`);
+  const { accepts } = JSON.parse(out.trim().split("\n").at(-1)!) as { accepts: number[][] };
+  const per = accepts.map((t) => {
+    const { win: _w, gaps: _g, ...f } = windowFigures(t, seconds - 1, PER_S);
+    return f;
+  });
+  return { seconds: seconds - 1, per_number: per, cpu_pct: ((cpu - c0) / ((performance.now() - t0) / 1000)) * 100, load1: loadavg()[0]! };
+}
+
 async function metrics(c: Centralino): Promise<string> {
   return (await fetch(`${c.url}/metrics`)).text();
 }
@@ -123,6 +168,12 @@ async function main() {
   const psiBefore = pressure();
   const started = new Date().toISOString();
   log(`load average before: ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  const BS = Number(args["baseline-seconds"]);
+  let base: Awaited<ReturnType<typeof baseline>> | null = null;
+  if (BS > 0) {
+    log(`baseline: ${N} grid-paced loops × ${PER_S}/s posting to their own Bun.serve for ${BS} s`);
+    base = await baseline(BS + 1);
+  }
   const prof = args["cpu-prof"] ? ["--cpu-prof-md", `--cpu-prof-dir=${args["cpu-prof"]}`] : [];
   const c = await startCentralino({ keep: args.keep, prof });
   const sampler = sampleServer(c.server.proc.pid);
@@ -172,6 +223,19 @@ async function main() {
       log(`moved ${moved} queued rows to lane 1 (bulk)`);
     }
 
+    // Errors the send loop put on requeued rows (a retried send that then succeeded leaves no other trace).
+    const requeueErrors = new Map<string, number>();
+    const errQ = c.db.query<{ id: number; last_error: string }, []>("SELECT id, last_error FROM outbox WHERE last_error IS NOT NULL");
+    const seenErr = new Set<number>();
+    const errTimer = setInterval(() => {
+      for (const r of errQ.all()) {
+        if (seenErr.has(r.id)) continue;
+        seenErr.add(r.id);
+        const key = r.last_error.slice(0, 160);
+        requeueErrors.set(key, (requeueErrors.get(key) ?? 0) + 1);
+      }
+    }, 500);
+
     // ---- 4. phase 1 ----
     const m0 = await metrics(c);
     const tSwitch1 = Date.now();
@@ -214,6 +278,7 @@ async function main() {
     await Bun.sleep(4000); // sent 0.3 s, delivered 0.8 s, read 2 s after accept
     while (pendingQ.get()!.n > 0 && Date.now() < drainUntil) await Bun.sleep(200);
     sampler.stop();
+    clearInterval(errTimer);
 
     // ---- figures ----
     const out = c.db
@@ -231,23 +296,16 @@ async function main() {
     const perNum = numbers.map((n, k) => {
       const all = byNumber[k]!;
       const p1 = all.filter((t) => t < tSwitch2);
-      const t0 = p1[0] ?? NaN;
-      const win = p1.filter((t) => t >= t0 && t < t0 + S * 1000);
-      const gaps = win.slice(1).map((t, i) => t - win[i]!);
+      const { win, gaps, ...f } = windowFigures(p1, S, PER_S);
       const p2 = all.filter((t) => t >= tSwitch2 && t < tEnd2);
       return {
         number: n.display_phone_number,
         id: n.id,
-        window_start: t0,
-        sent: win.length,
-        rate_per_s: win.length / S,
-        deviation_pct: ((win.length / S - PER_S) / PER_S) * 100,
+        ...f,
         mean_interval_rate_per_s: win.length > 1 ? ((win.length - 1) * 1000) / (win[win.length - 1]! - win[0]!) : NaN,
-        max_1s_sliding: maxSliding(win),
         max_1s_sliding_phase1: maxSliding(p1),
-        max_calendar_s: maxCalendar(win),
-        gaps_ms: dist(gaps),
-        gaps_within_5ms: gaps.filter((g) => Math.abs(g - 1000 / PER_S) <= 5).length / Math.max(1, gaps.length),
+        /** The three longest gaps: [ms after the window start, gap ms]. */
+        longest_gaps: gaps.map((g, i) => [win[i]! - f.window_start, g] as [number, number]).sort((x, y) => y[1] - x[1]).slice(0, 3),
         phase2_sent: p2.length,
         phase2_max_1s_sliding: maxSliding(p2),
         phase2_gaps_ms: dist(p2.slice(1).map((t, i) => t - p2[i]!)),
@@ -297,6 +355,12 @@ async function main() {
     const evAll = c.db.query<{ status: string; n: number }, []>("SELECT status, count(*) AS n FROM webhook_events GROUP BY status").all();
     const lagQ = (from: number, to: number) => dist(c.db.query<{ lag: number }, [number, number]>("SELECT processed_at - received_at AS lag FROM webhook_events WHERE received_at >= ? AND received_at < ? AND processed_at IS NOT NULL").all(from, to).map((r) => r.lag));
     const mEnd = await metrics(c);
+    // What the server logged at warn/error during the run (LOG_LEVEL=warn), distinct messages with counts.
+    const logged = new Map<string, number>();
+    for (const line of c.server.output().split("\n")) {
+      const m = /"level":"(warn|error)".*?"msg":"([^"]*)"/.exec(line);
+      if (m) logged.set(`${m[1]}: ${m[2]}`, (logged.get(`${m[1]}: ${m[2]}`) ?? 0) + 1);
+    }
     const webhooks = {
       phase1_events: ev.n,
       phase1_events_per_s: ev.n / S,
@@ -315,12 +379,15 @@ async function main() {
       machine: { ...machine(), ...(process.env.BENCH_COMMIT ? { commit: process.env.BENCH_COMMIT } : {}) },
       box: { load1_before: load1Before, load1_after: load1After, psi_before: psiBefore, psi_after: pressure() },
       config: { numbers: N, rate_per_min: RATE, max_rate_per_min: MAX_RATE, seconds: S, phase2_seconds: S2, recipients_per_number: R, backlog_lane: LANE, statuses: args.statuses, backlog_per_number: perNumber, limits: "simulator defaults (80/s per number, pair 45 + 1/6 s, window on)" },
+      baseline: base,
       setup: { windows_ms: windowsMs, feed },
       phase1: { ...phase1, per_number: perNum },
       replies: replyRows,
       phase2,
       statuses: { by_status: statuses, with_sent_at: stamped.sent, with_delivered_at: stamped.delivered, with_read_at: stamped.read },
       webhooks,
+      server_log: Object.fromEntries(logged),
+      requeue_errors: Object.fromEntries(requeueErrors),
     };
     if (args.json) writeFileSync(args.json, JSON.stringify(result, null, 2));
     report(result);
@@ -342,6 +409,14 @@ function report(r: any) {
     const g = p.gaps_ms;
     console.log(`| ${p.number} | ${p.sent} | ${fmt(p.rate_per_s, 2)} | ${p.deviation_pct >= 0 ? "+" : ""}${fmt(p.deviation_pct, 2)}% | ${p.max_1s_sliding} | ${p.max_calendar_s} | ${g.min} / ${g.p1} / ${g.p50} / ${g.p99} / ${g.max} | ${fmt(p.gaps_within_5ms * 100, 1)}% |`);
   }
+  if (r.baseline) {
+    const b = r.baseline.per_number;
+    const lo = Math.min(...b.map((p: any) => p.rate_per_s));
+    const hi = Math.max(...b.map((p: any) => p.rate_per_s));
+    console.log(`baseline (same run, before Centralino; grid-paced loops posting to their own Bun.serve, ${r.baseline.seconds} s): rate ${fmt(lo, 2)}–${fmt(hi, 2)}/s (${fmt(Math.max(...b.map((p: any) => Math.abs(p.deviation_pct))), 2)}% worst), max in any 1 s ${Math.max(...b.map((p: any) => p.max_1s_sliding))} sliding / ${Math.max(...b.map((p: any) => p.max_calendar_s))} calendar, gap p50 ${[...new Set(b.map((p: any) => p.gaps_ms.p50))].join("/")} / p99 ≤ ${Math.max(...b.map((p: any) => p.gaps_ms.p99))} / max ${Math.max(...b.map((p: any) => p.gaps_ms.max))} ms, CPU ${fmt(r.baseline.cpu_pct)}%`);
+    const ratio = r.phase1.per_number.reduce((x: number, p: any) => x + p.rate_per_s, 0) / b.reduce((x: number, p: any) => x + p.rate_per_s, 0);
+    console.log(`Centralino / baseline, aggregate rate: ${fmt(ratio * 100, 1)}%`);
+  }
   const worstDev = Math.max(...r.phase1.per_number.map((p: any) => Math.abs(p.deviation_pct)));
   const worstWin = Math.max(...r.phase1.per_number.map((p: any) => p.max_1s_sliding));
   const perS = r.config.rate_per_min / 60;
@@ -362,6 +437,10 @@ function report(r: any) {
   console.log(`\nstatus webhooks: ${fmt(w.phase1_events)} events in phase 1 (${fmt(w.phase1_events_per_s)}/s), processing lag p50 ${w.phase1_lag_ms.p50} / p99 ${w.phase1_lag_ms.p99} / max ${w.phase1_lag_ms.max} ms; phase 2 lag p50 ${w.phase2_lag_ms.p50} / p99 ${w.phase2_lag_ms.p99} / max ${w.phase2_lag_ms.max} ms`);
   console.log(`webhook_events by status ${JSON.stringify(w.events_by_status)}; simulator POSTs ok ${w.simulator_posts_ok}, retried ${w.simulator_posts_retry}`);
   console.log(`app messages (bench traffic, accepted): ${JSON.stringify(s.by_status)}; sent_at set ${s.with_sent_at}, delivered_at ${s.with_delivered_at}, read_at ${s.with_read_at}`);
+  const longest = r.phase1.per_number.flatMap((p: any) => p.longest_gaps.map(([at, g]: [number, number]) => `${fmt(g)} ms at +${fmt(at / 1000, 1)} s`));
+  console.log(`longest phase-1 gaps (per number, top 3): ${longest.slice(0, 9).join(", ")}${longest.length > 9 ? ", …" : ""}`);
+  if (Object.keys(r.server_log).length) console.log(`server warnings/errors: ${JSON.stringify(r.server_log)}`);
+  if (Object.keys(r.requeue_errors).length) console.log(`errors on requeued sends (seen every 0.5 s): ${JSON.stringify(r.requeue_errors)}`);
 }
 
 await main();

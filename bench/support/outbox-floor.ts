@@ -2,9 +2,11 @@
 // the same run as Centralino. It does what POST /api/v1/messages must do and nothing else: check the Bearer
 // token, parse and minimally validate the JSON, and answer 202 only after the message and its outbox row are
 // committed in one transaction to a WAL database with synchronous=FULL (one fsync per request, as Centralino's
-// enqueue does). No send loop, no simulator, no contacts, conversations or check step.
+// enqueue does). No send loop, no simulator, no contacts, conversations or check step. With GROUP=1 the requests
+// of one event-loop turn share one transaction and one fsync (group commit, as the webhook intake does), each
+// still answered only after that commit.
 //
-//   DB=/tmp/f.db TOKEN=t PORT=0 bun run bench/support/outbox-floor.ts   → {"msg":"listening","url":...}
+//   DB=/tmp/f.db TOKEN=t PORT=0 [GROUP=1] bun run bench/support/outbox-floor.ts   → {"msg":"listening","url":...}
 import { Database } from "bun:sqlite";
 import { timingSafeEqual } from "node:crypto";
 
@@ -23,6 +25,33 @@ const enqueue = db.transaction((n: number, to: string, type: string, payload: st
   insertOutbox.run(id, n, now, now);
   return id;
 });
+
+const GROUP = process.env.GROUP === "1";
+let batch: { n: number; to: string; type: string; payload: string; done: (id: number | null) => void }[] = [];
+let scheduled = false;
+const enqueueMany = db.transaction((rows: typeof batch) => rows.map((r) => enqueue(r.n, r.to, r.type, r.payload)));
+function flush(): void {
+  scheduled = false;
+  const rows = batch;
+  batch = [];
+  try {
+    const ids = enqueueMany(rows);
+    rows.forEach((r, i) => r.done(ids[i]!));
+  } catch {
+    for (const r of rows) r.done(null);
+  }
+}
+/** One request's enqueue: its own transaction, or a place in this turn's group commit. */
+function enqueueOne(n: number, to: string, type: string, payload: string): number | Promise<number | null> {
+  if (!GROUP) return enqueue(n, to, type, payload);
+  return new Promise((done) => {
+    batch.push({ n, to, type, payload, done });
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  });
+}
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 
@@ -44,7 +73,8 @@ const server = Bun.serve({
     if (!b || typeof b.number_id !== "string" || !/^\d+$/.test(b.number_id) || typeof b.to !== "string" || !/^\+\d{6,15}$/.test(b.to) || b.type !== "text" || typeof b.text?.body !== "string" || !b.text.body) {
       return json(422, { error: { code: "invalid" } });
     }
-    const id = enqueue(Number(b.number_id), b.to, b.type, JSON.stringify({ text: b.text }));
+    const id = await enqueueOne(Number(b.number_id), b.to, b.type, JSON.stringify({ text: b.text }));
+    if (id === null) return json(500, { error: { code: "db_error" } });
     return json(202, { data: { id: String(id), status: "queued", warnings: [] } });
   },
 });
