@@ -9,6 +9,21 @@ import { AppError } from "../platform/errors";
 const normalise = (text: string) => text.trim().replace(/[.!]+$/, "").replace(/\s+/g, " ").toUpperCase();
 const words = (list: string) => new Set(list.split(",").map((w) => w.trim().toUpperCase()).filter(Boolean));
 
+/** The keyword set of a setting's value, parsed again only when the value changes (this runs per inbound message). */
+function keywordSets() {
+  const cache = new Map<string, { set: Set<string>; longest: number }>();
+  return (list: string) => {
+    let hit = cache.get(list);
+    if (!hit) {
+      const set = words(list);
+      hit = { set, longest: Math.max(0, ...[...set].map((w) => w.length)) };
+      if (cache.size > 8) cache.clear();
+      cache.set(list, hit);
+    }
+    return hit;
+  };
+}
+
 export interface InboundFacts {
   numberId: number;
   contactId: number;
@@ -19,11 +34,16 @@ export interface InboundFacts {
 
 /** The opt-out hook for inbound messages. */
 export function optOutHook(d: Deps) {
+  const sets = keywordSets();
   return (m: InboundFacts, emits: Emit[]): void => {
     if (m.type !== "text" && m.type !== "button") return;
+    const stops = sets(d.settings.get("opt_out_keywords"));
+    const starts = sets(d.settings.get("opt_in_keywords"));
+    // A keyword is the whole message: a long text (most of them) cannot be one, whatever its spacing.
+    if (m.text.length > 4 * Math.max(stops.longest, starts.longest) + 16) return;
     const said = normalise(m.text);
-    const stop = words(d.settings.get("opt_out_keywords")).has(said);
-    const start = !stop && words(d.settings.get("opt_in_keywords")).has(said);
+    const stop = stops.set.has(said);
+    const start = !stop && starts.set.has(said);
     if (!stop && !start) return;
     const contact = d.contacts.get(m.contactId);
     if (!contact || !d.contacts.setOptOut(contact.id, stop, "keyword", d.clock.now())) return;
