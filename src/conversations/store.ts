@@ -164,23 +164,10 @@ export const getMessage = (db: Db, id: number) => db.query<MessageRow>("SELECT *
 export const getMessageByWamid = (db: Db, wamid: string) => db.query<MessageRow>("SELECT * FROM messages WHERE wamid = ?").get(wamid);
 export const getMessageByOpaque = (db: Db, opaque: string) => db.query<MessageRow>("SELECT * FROM messages WHERE opaque = ?").get(opaque);
 
-export interface NewMessage {
-  conversation_id: number;
-  number_id: number;
-  contact_id: number;
-  wamid: string | null;
-  direction: "in" | "out";
-  type: string;
-  text: string;
-  payload: string;
-  context_wamid: string | null;
-  author_kind: MessageRow["author_kind"];
-  author_id: string | null;
-  opaque: string | null;
-  status: MessageRow["status"];
-  created_at: number;
-  received_at: number | null;
-}
+export type NewMessage = Pick<
+  MessageRow,
+  "conversation_id" | "number_id" | "contact_id" | "wamid" | "direction" | "type" | "text" | "payload" | "context_wamid" | "author_kind" | "author_id" | "opaque" | "status" | "created_at" | "received_at"
+>;
 
 export function insertMessage(db: Db, m: NewMessage): number {
   return Number(
