@@ -83,9 +83,13 @@ export class NumberLoop {
       const now = this.d.clock.now();
       const slot = this.pacer.nextSlot();
       if (slot > now) return this.schedule(Math.ceil(slot));
-      // Claim, check, holds and "sending" in one transaction: one FULL commit per send here, not two.
+      // Claim, check, holds and "sending" in one transaction, committed without its own fsync (NORMAL). What
+      // it records only matters once the send's outcome is committed, and that commit is FULL: the WAL is
+      // append-only, so it makes this one durable too. If power is lost before it, the row comes back
+      // 'queued' or 'sending' (requeued at start): either way the message is sent again, as after any crash
+      // with a send in flight. A process crash loses nothing (the frames are in the OS).
       const emits: Emit[] = [];
-      const claimed = this.d.db.tx(() => {
+      const claimed = this.d.db.txRelaxed(() => {
         const row = store.claimNext(this.d.db, this.number.id, now);
         if (!row) return null;
         const message = this.d.conversations.message(row.message_id);
