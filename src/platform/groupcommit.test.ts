@@ -46,6 +46,7 @@ describe("group commit", () => {
     expect(rows()).toEqual(["a", "c"]);
     expect(g.stats).toEqual({ units: 2, batches: 1, largest: 3 });
     expect(db.raw.inTransaction).toBe(false);
+    expect(db.query<{ synchronous: number }>("PRAGMA synchronous").get()!.synchronous).toBe(2);
   });
 
   test("a resolved unit is already visible to another connection, and its emits run only after the commit", async () => {
