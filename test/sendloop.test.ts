@@ -207,10 +207,13 @@ describe("error classes", () => {
     const id = (await sendText(n, "+393345000001", "bad param")).json.data.id;
     await eventually(async () => (await status(id)).status === "failed");
     expect((await status(id)).error.code).toBe(131009);
+    expect(app.deps.outbox.depth(n)).toBe(0);
     const again = await api(app.url, admin, "POST", `/api/v1/messages/${id}/retry`);
     expect(again.json.data.status).toBe("queued");
+    expect(app.deps.outbox.depth(n)).toBe(1);
     await step(every(60));
     await eventually(async () => (await status(id)).status === "sent");
+    await eventually(() => app.deps.outbox.depth(n) === 0);
     expect(attemptsTo("393345000001").length).toBe(2);
     expect((await api(app.url, admin, "POST", `/api/v1/messages/${id}/retry`)).json.error.code).toBe("not_failed");
   });
@@ -258,6 +261,7 @@ describe("the window at dequeue, STOP, idempotency", () => {
     await api(app.url, admin, "PATCH", `/api/v1/numbers/${n}`, { access_token: "good-token-123" });
     await eventually(async () => (await status(late)).status === "cancelled");
     expect((await status(late)).error).toEqual({ code: "outside_window", message: expect.stringContaining("24 hours") });
+    expect(app.deps.outbox.depth(n)).toBe(0);
     expect(attemptsTo("393361000001").length).toBe(1);
   });
 
@@ -311,6 +315,19 @@ describe("the window at dequeue, STOP, idempotency", () => {
     const h = await (await fetch(app.url + "/healthz")).json();
     expect(["idle", "sending", "stalled"]).toContain(h.send_loop);
     expect(typeof h.queued).toBe("number");
+  });
+
+  test("the in-memory queue depth matches the outbox table for every number after everything above", async () => {
+    // Every path ran in this file: sent, retried, throttled, held for the pair rate, stopped, failed, cancelled.
+    await eventually(() => app.deps.sendLoops.inFlight() === 0);
+    const table = () => app.deps.db.query<{ number_id: number; n: number }>("SELECT number_id, count(*) AS n FROM outbox GROUP BY number_id").all();
+    // A missed decrement (or a rolled-back increment that counted) would leave a number off here.
+    const rows = table();
+    const numbers = app.deps.numbers.list().map((x) => x.id);
+    const expected = numbers.map((id) => rows.find((r) => r.number_id === id)?.n ?? 0);
+    expect(numbers.map((id) => app.deps.outbox.depth(id))).toEqual(expected);
+    app.deps.outbox.recount();
+    expect(numbers.map((id) => app.deps.outbox.depth(id))).toEqual(expected);
   });
 
   test("queue depth and send rate are in /metrics", async () => {
