@@ -2,6 +2,7 @@
 // capabilities (built in services.ts). No module-level singletons: everything flows from here.
 import type { Config } from "./platform/config";
 import type { Db } from "./platform/db";
+import type { GroupCommit } from "./platform/groupcommit";
 import type { Clock } from "./platform/clock";
 import type { Logger } from "./platform/log";
 import type { Bus } from "./platform/bus";
@@ -16,6 +17,8 @@ import type { Services } from "./services";
 export interface Platform {
   cfg: Readonly<Config>;
   db: Db;
+  /** Shared transaction per event-loop turn for writes answered only once durable (API enqueue, sends). */
+  commits: GroupCommit;
   clock: Clock;
   log: Logger;
   bus: Bus;

@@ -3,7 +3,7 @@ import type { Deps } from "./deps";
 import { maintain } from "./platform/db";
 import { pruneWebhookEvents } from "./whatsapp/jobs";
 import { refreshAllHealth, syncAllTemplates } from "./numbers/jobs";
-import { pruneSendRecords, reviewRamps } from "./outbox/jobs";
+import { pruneSendRecords, recountDepths, reviewRamps } from "./outbox/jobs";
 import { drainQueue, reassignUnanswered, sweepPresence } from "./routing/jobs";
 
 export function registerJobs(d: Deps): void {
@@ -36,6 +36,12 @@ export function registerJobs(d: Deps): void {
     cron: "*/30 * * * *",
     description: "Every 30 minutes: numbers left at the default rate ramp from 20 toward 60 messages a minute while quality stays good.",
     run: () => reviewRamps(d),
+  });
+  d.scheduler.add({
+    name: "outbox.depth",
+    cron: "*/5 * * * *",
+    description: "Every 5 minutes: recount the outbox per number (health and metrics keep the depth in memory; this folds in writes made by other processes).",
+    run: () => recountDepths(d),
   });
   d.scheduler.add({
     name: "outbox.prune",

@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from "./platform/config";
 import { AppError } from "./platform/errors";
 import { withGeneratedSecrets } from "./platform/secrets";
 import { openDb, type Db } from "./platform/db";
+import { GroupCommit } from "./platform/groupcommit";
 import { migrate } from "./platform/migrate";
 import { systemClock, type Clock } from "./platform/clock";
 import { createLogger, type Logger } from "./platform/log";
@@ -63,6 +64,7 @@ export async function assemble(cfg: Readonly<Config>, o: { clock?: Clock; log?: 
   const platform: Platform = {
     cfg,
     db,
+    commits: new GroupCommit(db),
     clock,
     log,
     bus: new Bus((event, err) => log.error("event subscriber failed", { event, err })),

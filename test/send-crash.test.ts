@@ -80,7 +80,7 @@ test("kill -9 mid-batch: every message is sent after restart, duplicates at most
   }
   expect(bodies.every((b) => seen.has(b))).toBe(true);
   const duplicates = [...seen.values()].reduce((s, c) => s + c - 1, 0);
-  // At 4,800/min the loop keeps at most one second's worth (80) in flight; only those can go twice.
+  // At 4,800/min the loop keeps at most half a second's worth (40) in flight; only those can go twice.
   expect(duplicates).toBeLessThanOrEqual(80);
   server.proc.kill("SIGTERM");
   expect(await server.proc.exited).toBe(0);

@@ -6,6 +6,12 @@ import { eventually, ownerActor, startTestApp, type TestApp } from "./support/ap
 import { api } from "./support/client";
 import { fakeNumber, startFakeGraph, type FakeGraph } from "./support/fake-graph";
 import { escapedJson, signBody, webhookSecret } from "../src/whatsapp";
+import { GUARD } from "../src/outbox/pacer";
+
+/** The pacer runs 1% under the configured rate (see pacer.ts): one send per this many ms, on whole-ms timers. */
+const every = (perMin: number) => Math.ceil(60_000 / (perMin * GUARD));
+/** A gap between two sends on the 1%-under grid (timers round each slot up to a whole ms). */
+const onGrid = (gap: number, perMin: number) => Math.abs(gap - 60_000 / (perMin * GUARD)) < 1;
 
 let app: TestApp;
 let graph: FakeGraph;
@@ -85,7 +91,7 @@ describe("the check step at enqueue", () => {
 });
 
 describe("pacing", () => {
-  test("a burst of replies leaves evenly at the number's rate (60/min: one a second)", async () => {
+  test("a burst of replies leaves evenly at the number's rate (60/min: one a second, paced 1% under)", async () => {
     const n = await connect("110000000000002", 60);
     await inbound("110000000000002", "393332000001");
     const ids: string[] = [];
@@ -95,21 +101,21 @@ describe("pacing", () => {
     }
     await eventually(() => attemptsTo("393332000001").length === 1);
     for (let i = 1; i < 6; i++) {
-      await step(1000);
+      await step(every(60));
       await eventually(() => attemptsTo("393332000001").length === i + 1);
     }
     const at = attemptsTo("393332000001").map((a) => a.at);
-    expect(at.slice(1).map((t, i) => t - at[i]!)).toEqual([1000, 1000, 1000, 1000, 1000]);
+    expect(at.slice(1).map((t, i) => onGrid(t - at[i]!, 60))).toEqual([true, true, true, true, true]);
     await eventually(async () => (await status(ids[5]!)).status === "sent");
     expect((await status(ids[0]!)).wamid).toMatch(/^wamid\.FAKE/);
   });
 
-  test("a number left at the default rate starts at 20/min (one send every 3 s)", async () => {
+  test("a number left at the default rate starts at 20/min (one send every 3 s, paced 1% under)", async () => {
     const n = await connect("110000000000003", null);
     await inbound("110000000000003", "393333000001");
     for (let i = 0; i < 3; i++) await sendText(n, "+393333000001", `r${i}`);
     await eventually(() => attemptsTo("393333000001").length === 1);
-    await step(2999);
+    await step(every(20) - 1);
     expect(attemptsTo("393333000001").length).toBe(1);
     await step(1);
     await eventually(() => attemptsTo("393333000001").length === 2);
@@ -125,7 +131,7 @@ describe("pacing", () => {
     }
     await eventually(() => attemptsTo("393334000001").length === 1);
     await sendText(n, "+393334000002", "a reply");
-    await step(1000);
+    await step(every(60));
     await eventually(() => graph.attempts.filter((a) => a.to.startsWith("39333400")).length === 2);
     expect(graph.attempts.filter((a) => a.to.startsWith("39333400")).map((a) => a.to)).toEqual(["393334000001", "393334000002"]);
   });
@@ -150,9 +156,10 @@ describe("error classes", () => {
     graph.nextSendErrors.push(130429);
     for (let i = 0; i < 3; i++) await sendText(n, "+393342000001", `t${i}`);
     await eventually(() => attemptsTo("393342000001").length === 1);
-    for (let i = 0; i < 6 && attemptsTo("393342000001").length < 4; i++) await step(1000);
+    for (let i = 0; i < 8 && attemptsTo("393342000001").length < 4; i++) await step(1000);
     const at = attemptsTo("393342000001").map((a) => a.at);
     expect(at.length).toBe(4);
+    // Slots every ~2,020 ms (30/min, 1% under); the fake Graph stamps a call when it arrives, after the 1 s step.
     expect(at.slice(2).map((t, i) => t - at[i + 1]!)).toEqual([2000, 2000]);
     expect((await api(app.url, admin, "GET", `/api/v1/numbers/${n}`)).json.data.effective_rate_per_min).toBe(30);
   });
@@ -167,13 +174,13 @@ describe("error classes", () => {
       app.deps.outbox.enqueue({ numberId: n, to, type: "text", content: { body }, authorKind: "api", authorId: null });
     }
     await eventually(() => attemptsTo("393343000001").length === 1);
-    await step(1000);
+    await step(every(60));
     await eventually(() => attemptsTo("393343000002").length === 1);
     const order = () => graph.attempts.filter((a) => a.to.startsWith("39334300")).map((a) => `${a.to.slice(-1)}:${(a.body.text as { body: string }).body}`);
     expect(order()).toEqual(["1:a1", "2:b1"]);
-    await step(1000);
+    await step(every(60));
     await eventually(() => order().length === 3);
-    await step(1000);
+    await step(every(60));
     await eventually(() => order().length === 4);
     expect(order().slice(2)).toEqual(["1:a1", "1:a2"]);
   });
@@ -200,10 +207,13 @@ describe("error classes", () => {
     const id = (await sendText(n, "+393345000001", "bad param")).json.data.id;
     await eventually(async () => (await status(id)).status === "failed");
     expect((await status(id)).error.code).toBe(131009);
+    expect(app.deps.outbox.depth(n)).toBe(0);
     const again = await api(app.url, admin, "POST", `/api/v1/messages/${id}/retry`);
     expect(again.json.data.status).toBe("queued");
-    await step(1000);
+    expect(app.deps.outbox.depth(n)).toBe(1);
+    await step(every(60));
     await eventually(async () => (await status(id)).status === "sent");
+    await eventually(() => app.deps.outbox.depth(n) === 0);
     expect(attemptsTo("393345000001").length).toBe(2);
     expect((await api(app.url, admin, "POST", `/api/v1/messages/${id}/retry`)).json.error.code).toBe("not_failed");
   });
@@ -251,6 +261,7 @@ describe("the window at dequeue, STOP, idempotency", () => {
     await api(app.url, admin, "PATCH", `/api/v1/numbers/${n}`, { access_token: "good-token-123" });
     await eventually(async () => (await status(late)).status === "cancelled");
     expect((await status(late)).error).toEqual({ code: "outside_window", message: expect.stringContaining("24 hours") });
+    expect(app.deps.outbox.depth(n)).toBe(0);
     expect(attemptsTo("393361000001").length).toBe(1);
   });
 
@@ -304,6 +315,19 @@ describe("the window at dequeue, STOP, idempotency", () => {
     const h = await (await fetch(app.url + "/healthz")).json();
     expect(["idle", "sending", "stalled"]).toContain(h.send_loop);
     expect(typeof h.queued).toBe("number");
+  });
+
+  test("the in-memory queue depth matches the outbox table for every number after everything above", async () => {
+    // Every path ran in this file: sent, retried, throttled, held for the pair rate, stopped, failed, cancelled.
+    await eventually(() => app.deps.sendLoops.inFlight() === 0);
+    const table = () => app.deps.db.query<{ number_id: number; n: number }>("SELECT number_id, count(*) AS n FROM outbox GROUP BY number_id").all();
+    // A missed decrement (or a rolled-back increment that counted) would leave a number off here.
+    const rows = table();
+    const numbers = app.deps.numbers.list().map((x) => x.id);
+    const expected = numbers.map((id) => rows.find((r) => r.number_id === id)?.n ?? 0);
+    expect(numbers.map((id) => app.deps.outbox.depth(id))).toEqual(expected);
+    app.deps.outbox.recount();
+    expect(numbers.map((id) => app.deps.outbox.depth(id))).toEqual(expected);
   });
 
   test("queue depth and send rate are in /metrics", async () => {

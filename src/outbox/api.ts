@@ -99,28 +99,33 @@ export function messagesApi(d: Deps) {
         const key = c.req.headers.get("idempotency-key");
         if (key && key.length > 200) throw invalid([{ field: "Idempotency-Key", message: "must be at most 200 characters" }]);
         const hash = sha256(JSON.stringify(b));
-        const run = () => {
+        const actor = actorKey(c);
+        // Group commit: the requests of one event-loop turn share one transaction and one fsync, each in its own
+        // savepoint (a 422 or 409 rolls back only its own writes). The 202 is sent after the COMMIT that holds
+        // the message, its outbox row and its Idempotency-Key record; the send loop is woken only then.
+        return d.commits.run((emits) => {
           if (key) {
-            const seen = getIdempotency(d.db, actorKey(c), key, d.clock.now() - 86_400_000);
+            const seen = getIdempotency(d.db, actor, key, d.clock.now() - 86_400_000);
             if (seen && seen.request_hash !== hash) throw new AppError(422, "idempotency_key_reused", "This Idempotency-Key was already used with a different body.");
             if (seen) return new Response(seen.response, { status: seen.status, headers: { "content-type": "application/json", "idempotent-replay": "true" } });
           }
-          const { message, warnings } = d.outbox.enqueue({
-            numberId: Number(b.number_id),
-            to: b.to,
-            type: b.type as SendType,
-            content,
-            // A user token acts as its person: the message is theirs, and it answers the customer like a reply
-            // typed in the inbox. A role token is the integration itself.
-            ...(c.actor!.userId !== null ? { authorKind: "agent" as const, authorId: String(c.actor!.userId) } : { authorKind: "api" as const, authorId: actorKey(c) }),
-            context: b.context?.message_id ?? null,
-          });
+          const { message, warnings } = d.outbox.enqueue(
+            {
+              numberId: Number(b.number_id),
+              to: b.to,
+              type: b.type as SendType,
+              content,
+              // A user token acts as its person: the message is theirs, and it answers the customer like a reply
+              // typed in the inbox. A role token is the integration itself.
+              ...(c.actor!.userId !== null ? { authorKind: "agent" as const, authorId: String(c.actor!.userId) } : { authorKind: "api" as const, authorId: actor }),
+              context: b.context?.message_id ?? null,
+            },
+            emits,
+          );
           const response = JSON.stringify({ data: { id: String(message.id), status: "queued", warnings } });
-          if (key) putIdempotency(d.db, { actor: actorKey(c), key, request_hash: hash, status: 202, response, created_at: d.clock.now() });
+          if (key) putIdempotency(d.db, { actor, key, request_hash: hash, status: 202, response, created_at: d.clock.now() });
           return new Response(response, { status: 202, headers: { "content-type": "application/json" } });
-        };
-        // The idempotency record commits with the message, so a crash cannot leave one without the other.
-        return key ? d.db.tx(run) : run();
+        });
       },
     }),
     route({

@@ -21,3 +21,8 @@ export function pruneSendRecords(d: Deps): void {
   pruneReach(d.db, dayAgo);
   pruneIdempotency(d.db, dayAgo);
 }
+
+/** Every 5 minutes: re-read the queue depths, folding in rows another connection (the CLI) wrote or deleted. */
+export function recountDepths(d: Deps): void {
+  d.outbox.recount();
+}

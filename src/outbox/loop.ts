@@ -70,9 +70,12 @@ export class NumberLoop {
     }, Math.max(0, at - this.d.clock.now()));
   }
 
-  /** One second's worth in flight at most, and never fewer than 2 (Graph calls take ~100 ms). */
+  /**
+   * Half a second's worth in flight at most, and never fewer than 2. Graph calls take ~100 ms, so this still
+   * leaves room at every rate; at 80/s on ten numbers a full second's worth (800 calls) made everything slower.
+   */
   private maxInFlight(): number {
-    return Math.max(2, Math.ceil(this.pacer.rate() / 60));
+    return Math.max(2, Math.ceil(this.pacer.rate() / 120));
   }
 
   private tick(): void {
@@ -80,17 +83,32 @@ export class NumberLoop {
       const now = this.d.clock.now();
       const slot = this.pacer.nextSlot();
       if (slot > now) return this.schedule(Math.ceil(slot));
-      const row = store.claimNext(this.d.db, this.number.id, now);
-      if (!row) {
+      // Claim, check, holds and "sending" in one transaction, committed without its own fsync (NORMAL). What
+      // it records only matters once the send's outcome is committed, and that commit is FULL: the WAL is
+      // append-only, so it makes this one durable too. If power is lost before it, the row comes back
+      // 'queued' or 'sending' (requeued at start): either way the message is sent again, as after any crash
+      // with a send in flight. A process crash loses nothing (the frames are in the OS).
+      const emits: Emit[] = [];
+      const claimed = this.d.db.txRelaxed(() => {
+        const row = store.claimNext(this.d.db, this.number.id, now);
+        if (!row) return null;
+        const message = this.d.conversations.message(row.message_id);
+        if (!message || !this.admit(row, message, now, emits)) return { row, message: null };
+        this.d.conversations.markSending(message.id, emits);
+        const reach = reachKey(this.d, this.number, message, now);
+        if (reach) store.recordReach(this.d.db, reach.portfolio, message.contact_id, now);
+        return { row, message };
+      });
+      emits.forEach((e) => e());
+      if (!claimed) {
         const due = store.nextDue(this.d.db, this.number.id);
         if (due !== null) this.schedule(Math.max(due, now + 1));
         return;
       }
-      const message = this.d.conversations.message(row.message_id);
-      if (!message || !this.admit(row, message, now)) continue;
+      if (!claimed.message) continue;
       this.pacer.take();
       this.inFlight++;
-      void this.send(row, message).finally(() => {
+      void this.send(claimed.row, claimed.message).finally(() => {
         this.inFlight--;
         if (this.stopped && !this.inFlight) this.idle.splice(0).forEach((r) => r());
         this.wake();
@@ -98,16 +116,13 @@ export class NumberLoop {
     }
   }
 
-  /** The check again, then holds; false when the row was cancelled or put back for later. */
-  private admit(row: store.OutboxRow, m: MessageRow, now: number): boolean {
-    const emits: Emit[] = [];
+  /** The check again, then holds (inside the claim's transaction); false when the row was cancelled or put back. */
+  private admit(row: store.OutboxRow, m: MessageRow, now: number, emits: Emit[]): boolean {
     const verdict = this.d.outbox.recheck(m);
     if (!verdict.ok) {
-      this.d.db.tx(() => {
-        store.deleteOutbox(this.d.db, row.id);
-        this.d.conversations.cancel(m.id, verdict.code, verdict.message, emits);
-      });
-      emits.forEach((e) => e());
+      store.deleteOutbox(this.d.db, row.id);
+      this.d.conversations.cancel(m.id, verdict.code, verdict.message, emits);
+      emits.push(() => this.d.outbox.removed(row.number_id, row.lane));
       this.d.metrics.inc("centralino_messages_cancelled_total", "Messages cancelled when they left the queue.", { reason: verdict.code });
       return false;
     }
@@ -131,27 +146,24 @@ export class NumberLoop {
 
   private async send(row: store.OutboxRow, m: MessageRow): Promise<void> {
     const emits: Emit[] = [];
-    this.d.db.tx(() => {
-      this.d.conversations.markSending(m.id, emits);
-      const reach = reachKey(this.d, this.number, m, this.d.clock.now());
-      if (reach) store.recordReach(this.d.db, reach.portfolio, m.contact_id, this.d.clock.now());
-    });
-    emits.splice(0).forEach((e) => e());
     const t0 = performance.now();
+    const observe = () => this.d.metrics.observe("centralino_graph_send_seconds", "Graph API send latency.", (performance.now() - t0) / 1000);
     try {
-      const r = await this.d.graph.send(this.d.numbers.target(this.number), this.number.phone_number_id, this.body(m));
-      this.d.db.tx(() => {
+      const r = await this.d.graph.send(this.d.numbers.target(this.number), this.number.phone_number_id, this.body(m)).finally(observe);
+      // Group commit: sends that Meta accepted in the same turn (any number) share one transaction and fsync.
+      // The send counts as done (and its slot in flight frees) only once that commit is on disk.
+      await this.d.commits.run((after) => {
         store.deleteOutbox(this.d.db, row.id);
-        this.d.conversations.markAccepted(m.id, r.wamid, emits);
+        this.d.conversations.markAccepted(m.id, r.wamid, after);
         const contact = this.d.contacts.get(m.contact_id);
         if (r.waId && contact && contact.wa_id !== r.waId) this.d.contacts.setWaId(contact.id, r.waId);
+        after.push(() => this.d.outbox.removed(row.number_id, row.lane));
       });
       this.pacer.succeeded();
       this.d.metrics.inc("centralino_messages_sent_total", "Messages Meta accepted.", { number: String(this.number.id) });
     } catch (e) {
       this.failed(row, m, e, emits);
     } finally {
-      this.d.metrics.observe("centralino_graph_send_seconds", "Graph API send latency.", (performance.now() - t0) / 1000);
       emits.forEach((x) => x());
     }
   }
@@ -166,11 +178,13 @@ export class NumberLoop {
       store.requeue(this.d.db, row.id, at, label);
       this.schedule(at);
     };
-    const fail = () =>
+    const fail = () => {
       this.d.db.tx(() => {
         store.deleteOutbox(this.d.db, row.id);
         this.d.conversations.markFailed(m.id, { code: err.code, title: err.message, details: err.details }, emits);
       });
+      emits.push(() => this.d.outbox.removed(row.number_id, row.lane));
+    };
     switch (cls) {
       case "retry":
         return row.attempts >= MAX_RETRIES ? fail() : requeue(now + backoff(row.attempts));

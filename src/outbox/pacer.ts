@@ -9,8 +9,23 @@ const FLOOR_PER_MIN = 1;
 const RECOVERY_STEP = 1.25;
 const RECOVERY_EVERY_MS = 60_000;
 
+/**
+ * Pace this far under the rate: the receiver counts sends in its own sliding second, and a few ms of jitter
+ * between our clock and its clock must not make rate + 1 there. 1% keeps every number well within ±2%.
+ */
+export const GUARD = 0.99;
+/**
+ * The last k sends (k = one second's worth) span at least k × the unguarded interval + this, in real send
+ * times: the receiver's sliding second holds at most k even with this much jitter. The grid runs at k × the
+ * guarded interval (about 1% longer), so lateness that varies by less than the difference costs no rate.
+ */
+export const BOUND_MS = 4;
+
 export class Pacer {
+  /** The last booked slot (on the grid, not when the send actually left). */
   private last: number | null = null;
+  /** When the last `window()` sends actually left, by the loop's clock, oldest first. */
+  private recent: number[] = [];
   private slow = 1;
   private slowedAt = 0;
 
@@ -25,24 +40,41 @@ export class Pacer {
     return Math.max(FLOOR_PER_MIN, Math.min(4800, this.base() * this.slow));
   }
 
-  /** Milliseconds between two sends at the current rate. */
+  /** Milliseconds between two sends at the current rate, with the guard. */
   interval(): number {
-    return 60_000 / this.rate();
+    return 60_000 / (this.rate() * GUARD);
   }
 
-  /** The earliest time the next send may leave. */
-  nextSlot(): number {
-    const now = this.clock.now();
-    return this.last === null ? now : Math.max(now, this.last + this.interval());
+  /** k: how many sends make one second at the current rate (at least 1). */
+  private window(): number {
+    return Math.max(1, Math.floor(this.rate() / 60));
   }
 
   /**
-   * Books the slot for one send. A backlog keeps the exact spacing (slot after slot); after an idle gap the
-   * schedule restarts from now, so idle time is never saved up into a burst.
+   * The earliest time the next send may leave.
+   * - Grid: a loop that wakes late by less than one interval books `last + interval`, so timer lateness and
+   *   commit waits don't become lost rate. Later than that (idle, or a long stall) the grid restarts at now:
+   *   idle time is never saved up into a burst.
+   * - Bound: the grid may put two sends closer than one interval; the last k sends (k = one second's worth)
+   *   must still span k intervals of real time, so no second ever carries more than the rate.
    */
+  nextSlot(): number {
+    const now = this.clock.now();
+    if (this.last === null) return now;
+    const iv = this.interval();
+    const grid = this.last + iv;
+    const slot = now - grid < iv ? grid : now;
+    const k = this.window();
+    const bound = this.recent.length >= k ? this.recent[this.recent.length - k]! + k * (60_000 / this.rate()) + BOUND_MS : -Infinity;
+    return Math.max(slot, bound);
+  }
+
+  /** Books the slot for one send that leaves now (call when `nextSlot() <= now`). */
   take(): number {
     const slot = this.nextSlot();
     this.last = slot;
+    this.recent.push(Math.max(slot, this.clock.now()));
+    if (this.recent.length > this.window()) this.recent.splice(0, this.recent.length - this.window());
     return slot;
   }
 

@@ -8,6 +8,7 @@ import { normalizePhone } from "../contacts/phone";
 import { AppError, conflict, notFound } from "../platform/errors";
 import { check, type CheckResult } from "../guardrails/check";
 import * as store from "./store";
+import { QueueDepth } from "./depth";
 
 declare module "../platform/bus" {
   interface Events {
@@ -55,10 +56,18 @@ export interface OutboxService {
   recheck(message: MessageRow): CheckResult;
   /** Puts a failed message back in the queue. */
   retry(messageId: number): MessageRow;
+  /** Messages of a number waiting or being sent (in-memory, exact; see depth.ts). */
   depth(numberId: number): number;
+  /** Every non-empty (number, lane) queue, for the gauge. */
+  depths(): { number_id: number; lane: number; n: number }[];
+  /** Re-reads the depths from the table (start, and a scheduled job against writes from other connections). */
+  recount(): void;
+  /** After the COMMIT that deleted an outbox row: the send loop's bookkeeping for the depth. */
+  removed(numberId: number, lane: number): void;
 }
 
 export function createOutbox(d: Deps): OutboxService {
+  const queue = new QueueDepth(d.db);
   const resolveContact = (req: SendRequest, defaultLanguage: string): { contact: ContactRow; created: boolean } => {
     if (req.contactId !== undefined) {
       const c = d.contacts.get(req.contactId);
@@ -90,10 +99,13 @@ export function createOutbox(d: Deps): OutboxService {
         const payload = { [req.type]: req.content, ...(req.context ? { context: { message_id: req.context } } : {}) };
         const message = d.conversations.recordOutbound({ numberId: number.id, contactId: contact.id, type: req.type, text: summary(req.type, req.content), payload, authorKind: req.authorKind, authorId: req.authorId });
         const now = d.clock.now();
-        const outboxId = store.insertOutbox(d.db, { message_id: message.id, number_id: number.id, lane: req.lane ?? 0, not_before: now, created_at: now });
+        const lane = req.lane ?? 0;
+        const outboxId = store.insertOutbox(d.db, { message_id: message.id, number_id: number.id, lane, not_before: now, created_at: now });
         d.conversations.setOpaque(message.id, `ob:${outboxId}`);
         // A message written by a person (not automation) counts as a reply: first response, unanswered timers.
         if (req.authorKind === "agent") d.conversations.noteReply(message.conversation_id, now);
+        // Emits run only after the commit: a rolled-back enqueue never counts in the depth.
+        emits.push(() => queue.add(number.id, lane, 1));
         if (created) emits.push(() => d.bus.emit("contact.created", { contactId: contact.id }));
         emits.push(() => d.bus.emit("message.queued", { messageId: message.id, conversationId: message.conversation_id, numberId: number.id }));
         emits.push(() => d.sendLoops.wake(number.id));
@@ -119,11 +131,15 @@ export function createOutbox(d: Deps): OutboxService {
         const outboxId = store.insertOutbox(d.db, { message_id: m.id, number_id: m.number_id, lane: 0, not_before: now, created_at: now });
         d.conversations.requeueForRetry(m.id, `ob:${outboxId}`);
       });
+      queue.add(m.number_id, 0, 1);
       d.sendLoops.wake(m.number_id);
       return d.conversations.message(m.id)!;
     },
 
-    depth: (numberId) => store.queueDepthOf(d.db, numberId),
+    depth: (numberId) => queue.of(numberId),
+    depths: () => queue.all(),
+    recount: () => queue.recount(),
+    removed: (numberId, lane) => queue.add(numberId, lane, -1),
   };
   return svc;
 }

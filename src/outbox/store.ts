@@ -55,7 +55,6 @@ export function delayRecipient(db: Db, numberId: number, contactId: number, notB
 
 export const queueDepth = (db: Db) =>
   db.query<{ number_id: number; lane: number; n: number }>("SELECT number_id, lane, count(*) AS n FROM outbox GROUP BY number_id, lane").all();
-export const queueDepthOf = (db: Db, numberId: number) => db.query<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE number_id = ?").get(numberId)!.n;
 export const inFlightCount = (db: Db) => db.query<{ n: number }>("SELECT count(*) AS n FROM outbox WHERE status = 'sending'").get()!.n;
 
 /** Whether `contact` already counts against the portfolio's limit in the window after `since` (exclusive). */

@@ -2,7 +2,7 @@
 // shutdown. On start, rows a crash left 'sending' go back to the queue (such a message may go twice, never lost).
 import type { Deps } from "../deps";
 import { NumberLoop } from "./loop";
-import { queueDepth, requeueInterrupted } from "./store";
+import { requeueInterrupted } from "./store";
 
 export class SendLoops {
   private loops = new Map<number, NumberLoop>();
@@ -14,10 +14,12 @@ export class SendLoops {
     const back = requeueInterrupted(this.d.db);
     if (back) this.d.log.warn("requeued sends interrupted by a crash", { messages: back });
     this.started = true;
+    // One count at start; from here on the depth moves with each committed insert and delete (depth.ts).
+    this.d.outbox.recount();
     for (const n of this.d.numbers.list()) if (n.status !== "disabled") this.loopOf(n.id)?.wake();
     this.d.bus.on("number.changed", ({ numberId }) => this.refresh(numberId));
     this.d.metrics.gauge("centralino_outbox_depth", "Messages waiting or being sent, by number and lane.", () =>
-      queueDepth(this.d.db).map((r) => ({ labels: { number: String(r.number_id), lane: r.lane === 0 ? "reply" : "bulk" }, value: r.n })),
+      this.d.outbox.depths().map((r) => ({ labels: { number: String(r.number_id), lane: r.lane === 0 ? "reply" : "bulk" }, value: r.n })),
     );
     this.d.metrics.gauge("centralino_send_rate_per_min", "Effective send rate per number.", () =>
       [...this.loops.entries()].map(([id, l]) => ({ labels: { number: String(id) }, value: l.pacer.rate() })),

@@ -69,24 +69,27 @@ export function acceptSend(sim: Sim, number: SimNumber, body: unknown): Obj {
   const to = validateSend(b);
   const c: SendContext = { sim, number, body: b, to, category: "service", rendered: null, failLater: null };
   for (const check of SEND_CHECKS) check(c);
-  const customer = ensureCustomer(sim, to);
   const { db, clock } = sim.d;
-  const wamid = newWamid(customer.wa_id);
-  const payload = { ...b, ...(c.rendered ? { rendered: c.rendered } : {}) };
-  store.insertMessage(db, {
-    number_id: number.id,
-    customer_id: customer.id,
-    direction: "out",
-    wamid,
-    type: b.type ?? "text",
-    payload: JSON.stringify(payload),
-    status: "accepted",
-    error: null,
-    opaque: typeof b.biz_opaque_callback_data === "string" ? b.biz_opaque_callback_data : null,
-    category: c.category,
-    created_at: clock.now(),
+  // The fake phone's copy is demo state: committed without its own fsync (see relaxed() in statuses.ts).
+  const { customer, wamid, msg } = db.txRelaxed(() => {
+    const customer = ensureCustomer(sim, to);
+    const wamid = newWamid(customer.wa_id);
+    const payload = { ...b, ...(c.rendered ? { rendered: c.rendered } : {}) };
+    store.insertMessage(db, {
+      number_id: number.id,
+      customer_id: customer.id,
+      direction: "out",
+      wamid,
+      type: b.type ?? "text",
+      payload: JSON.stringify(payload),
+      status: "accepted",
+      error: null,
+      opaque: typeof b.biz_opaque_callback_data === "string" ? b.biz_opaque_callback_data : null,
+      category: c.category,
+      created_at: clock.now(),
+    });
+    return { customer, wamid, msg: store.messageByWamid(db, wamid)! };
   });
-  const msg = store.messageByWamid(db, wamid)!;
   scheduleStatuses(sim, msg, c.failLater);
   sim.changed(number.id, customer.id);
   return {

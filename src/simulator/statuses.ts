@@ -19,6 +19,15 @@ export function pricing(category: string | null) {
   return { billable: !free, pricing_model: "PMP", type: free ? "free_customer_service" : "regular", category: cat };
 }
 
+/**
+ * The fake phone's status steps are demo state, written three times per message sent: they commit with
+ * synchronous=NORMAL, without an fsync of their own. Nothing is lost on a crash of the process (the WAL frames are
+ * in the OS), and after a power cut the order still holds: the WAL is append-only, so the next FULL commit (the
+ * app storing this status's webhook, or anything else) makes this write durable with it. The app can never have
+ * durably seen a status the fake phone forgot.
+ */
+const relaxed = (sim: Sim, fn: () => void) => sim.d.db.txRelaxed(fn);
+
 /** Plans the status webhooks of an accepted send; `failCode` makes it a single `failed` instead. */
 export function scheduleStatuses(sim: Sim, msg: SimMessage, failCode: number | null): void {
   const f = sim.faults.get();
@@ -46,7 +55,7 @@ export function advance(sim: Sim, id: number, step: Step, force = false): void {
   if (!msg || msg.status === "failed") return;
   const forward = RANK[step] > RANK[msg.status];
   if (!forward && !force) return;
-  if (forward) store.setMessageStatus(db, id, step);
+  if (forward) relaxed(sim, () => store.setMessageStatus(db, id, step));
   post(sim, msg, { status: step, pricing: pricing(msg.category) });
 }
 
@@ -55,7 +64,7 @@ function fail(sim: Sim, id: number, code: number): void {
   const msg = store.getMessage(db, id);
   if (!msg) return;
   const errors = [statusError(code)];
-  store.setMessageStatus(db, id, "failed", JSON.stringify(errors));
+  relaxed(sim, () => store.setMessageStatus(db, id, "failed", JSON.stringify(errors)));
   post(sim, msg, { status: "failed", errors });
 }
 
