@@ -263,8 +263,9 @@ describe("other fields", () => {
 
   test("one bad item in a batch: its neighbours in the event and in the batch land; the event names what failed", async () => {
     const text = (from: string, id: string) => ({ from, id, timestamp: "1750005000", type: "text", text: { body: `ciao ${id}` } });
-    // Three events posted before the processor runs, so they share one batch; the middle one mixes a good
-    // message with one that names no sender.
+    // Three events posted while the processor is held, so they share one batch (its timer must not run between
+    // the posts on a slow box); the middle one mixes a good message with one that names no sender.
+    app.deps.processor.stop();
     for (const body of [
       envelope({ messages: [text("393470000001", "wamid.B1")] }),
       envelope({ messages: [text("393470000002", "wamid.B2"), { id: "wamid.B2BAD", timestamp: "1750005000", type: "text", text: { body: "?" } }] }),
@@ -273,6 +274,7 @@ describe("other fields", () => {
       expect((await post(body)).status).toBe(200);
     app.deps.intake.flush();
     expect(app.deps.processor.drain()).toBe(3);
+    app.deps.processor.start();
     expect(count("SELECT count(*) AS n FROM messages WHERE wamid IN ('wamid.B1', 'wamid.B2', 'wamid.B3')")).toBe(3);
     expect(count("SELECT count(*) AS n FROM messages WHERE wamid = 'wamid.B2BAD'")).toBe(0);
     const ev = app.deps.db.query<{ id: number; status: string; error: string }>("SELECT id, status, error FROM webhook_events WHERE body LIKE '%wamid.B2BAD%'").get()!;
