@@ -8,6 +8,8 @@ export interface SseClient {
   actor: Actor;
   /** The UI language of the page that opened the stream. */
   locale: string;
+  /** The page's own id (`?tab=`), when the page registered what it shows; publishers decide what it means. */
+  tab: string | null;
   /** Sends one message; `event` omitted means an unnamed message, which htmx swaps. */
   send(data: string, event?: string): void;
   close(): void;
@@ -40,7 +42,7 @@ export class SseBroker {
   }
 
   /** Opens a stream for `actor`; the client is removed when the browser goes away or on close(). */
-  open(req: Request, actor: Actor, locale: string, onOpen?: (client: SseClient) => void): Response {
+  open(req: Request, actor: Actor, locale: string, tab: string | null = null, onOpen?: (client: SseClient) => void): Response {
     const id = this.nextId++;
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     let closed = false;
@@ -58,6 +60,7 @@ export class SseBroker {
       id,
       actor,
       locale,
+      tab,
       raw(bytes: Uint8Array) {
         if (closed) return;
         try {
@@ -119,6 +122,11 @@ export class SseBroker {
       n++;
     }
     return n;
+  }
+
+  /** The open streams (for publishers that compose a message per stream from pieces rendered per group). */
+  streams(): IterableIterator<SseClient> {
+    return this.clients.values();
   }
 
   /** Closes every stream (shutdown). */
