@@ -8,7 +8,7 @@
 import type { Actor } from "../auth/actor";
 import type { ConversationRow } from "../conversations";
 import type { Deps } from "../deps";
-import type { SseClient } from "../platform/sse";
+import { composeFrame, dataLines, type SseClient } from "../platform/sse";
 import { canSee, fanoutFilter, viewerOf } from "./access";
 import { contactView } from "./contact";
 import { headView } from "./conversation";
@@ -108,7 +108,8 @@ export function registerInboxLive(d: Deps): void {
     const m = messageId ? d.conversations.message(messageId) : null;
     if (m) mark(m.conversation_id, { message: m.id });
   });
-  d.bus.on("conversation.created", ({ conversationId }) => (mark(conversationId, { row: true }), queueHead()));
+  // A new conversation joins the queue at its tail: nobody's position changes (leaving it does, below).
+  d.bus.on("conversation.created", ({ conversationId }) => mark(conversationId, { row: true }));
   d.bus.on("conversation.event", ({ conversationId }) => mark(conversationId, { row: true, head: true, events: true }));
   for (const e of ["conversation.resolved", "conversation.reopened", "conversation.snoozed"] as const) {
     d.bus.on(e, ({ conversationId }) => (mark(conversationId, { row: true, head: true, events: true }), queueHead(), touchAssignee(conversationId)));
@@ -188,7 +189,7 @@ function listFrames(d: Deps, onError: (what: string, err: unknown) => void) {
     // Monotonic time: this is a transport rate limit, not business time (the injected clock may stand still).
     const now = performance.now();
     const every = liveOptions(d).listFrameMs;
-    const html = new Map<string, string>();
+    const html = new Map<string, Uint8Array>();
     const sent = new Set<LiveTab>();
     let wait = Infinity;
     for (const c of d.sse.streams()) {
@@ -199,18 +200,18 @@ function listFrames(d: Deps, onError: (what: string, err: unknown) => void) {
         wait = Math.min(wait, due);
         continue;
       }
-      const parts: string[] = [];
+      const parts: Uint8Array[] = [];
       const group = groupKey(c.actor, c.locale);
       for (const id of tab.pending) {
         const r = rowOf(id);
         if (!r || !visible(c.actor, r.conv)) continue;
         const key = `${id}:${group}`;
         let part = html.get(key);
-        if (part === undefined) html.set(key, (part = feed(d, [rowOp(vxFor(d, c.actor, c.locale), r.row)])));
+        if (part === undefined) html.set(key, (part = dataLines(feed(d, [rowOp(vxFor(d, c.actor, c.locale), r.row)]))));
         parts.push(part);
       }
       sent.add(tab);
-      if (parts.length) c.send(parts.join("\n"));
+      if (parts.length) c.sendFrame(composeFrame(parts));
     }
     for (const tab of sent) {
       tab.pending.clear();

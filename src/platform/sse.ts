@@ -12,6 +12,8 @@ export interface SseClient {
   tab: string | null;
   /** Sends one message; `event` omitted means an unnamed message, which htmx swaps. */
   send(data: string, event?: string): void;
+  /** Sends a message already encoded (composeFrame). */
+  sendFrame(bytes: Uint8Array): void;
   close(): void;
 }
 
@@ -20,6 +22,18 @@ const encoder = new TextEncoder();
 function frame(data: string, event?: string): Uint8Array {
   const lines = data.split(/\r\n|\r|\n/).map((l) => `data: ${l}`).join("\n");
   return encoder.encode(`${event ? `event: ${event}\n` : ""}${lines}\n\n`);
+}
+
+/** The `data:` lines of a message, encoded once, to be combined into one message per stream (composeFrame). */
+export function dataLines(data: string): Uint8Array {
+  return encoder.encode(`${data.split(/\r\n|\r|\n/).map((l) => `data: ${l}`).join("\n")}\n`);
+}
+
+const END = encoder.encode("\n");
+
+/** One unnamed message made of pieces from dataLines (their data joined by newlines), without re-encoding them. */
+export function composeFrame(parts: Uint8Array[]): Uint8Array {
+  return Buffer.concat([...parts, END]);
 }
 
 /** Keeps the open streams and fans messages out to them. */
@@ -71,6 +85,9 @@ export class SseBroker {
       },
       send(data: string, event?: string) {
         this.raw(frame(data, event));
+      },
+      sendFrame(bytes: Uint8Array) {
+        this.raw(bytes);
       },
       close: drop,
     };
