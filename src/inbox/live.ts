@@ -8,7 +8,7 @@
 import type { Actor } from "../auth/actor";
 import type { ConversationRow } from "../conversations";
 import type { Deps } from "../deps";
-import { composeFrame, dataLines, type SseClient } from "../platform/sse";
+import { dataLines, type SseClient } from "../platform/sse";
 import { canSee, fanoutFilter, viewerOf } from "./access";
 import { contactView } from "./contact";
 import { headView } from "./conversation";
@@ -31,6 +31,9 @@ interface Dirty {
 }
 
 const RECENT_EVENTS_MS = 60_000;
+/** How long a row read and rendered for the live lists may be reused while it does not change, and how many. */
+const ROW_CACHE_MS = 1_000;
+const ROW_CACHE_MAX = 5_000;
 
 export function registerInboxLive(d: Deps): void {
   const dirty = new Map<number, Dirty>();
@@ -172,24 +175,25 @@ function listFrames(d: Deps, onError: (what: string, err: unknown) => void) {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let visible = fanoutFilter(d);
 
-  // A row's facts and view model, read once per pass (and fresh in each: a queued row is sent as it is now).
-  const reader = () => {
-    const rows = new Map<number, { conv: ConversationRow; row: RowView } | null>();
-    return (id: number) => {
-      if (!rows.has(id)) {
-        const conv = d.conversations.get(id);
-        const row = conv ? oneRow(d, id) : null;
-        rows.set(id, conv && row ? { conv, row } : null);
-      }
-      return rows.get(id)!;
-    };
+  // A row's facts, view model and rendered pieces (per group of streams), kept until the row changes again or
+  // for ROW_CACHE_MS: pages' windows do not line up, and without it a busy row was read and rendered again for
+  // every page whose window opened in another pass. The age limit keeps relative times ("waiting for 5m") true.
+  const cache = new Map<number, { at: number; r: { conv: ConversationRow; row: RowView } | null; pieces: Map<string, Uint8Array> }>();
+  const entry = (id: number, now: number) => {
+    let e = cache.get(id);
+    if (!e || now - e.at > ROW_CACHE_MS) {
+      if (cache.size >= ROW_CACHE_MAX) cache.clear();
+      const conv = d.conversations.get(id);
+      const row = conv ? oneRow(d, id) : null;
+      cache.set(id, (e = { at: now, r: conv && row ? { conv, row } : null, pieces: new Map() }));
+    }
+    return e;
   };
 
-  const send = (rowOf = reader()) => {
+  const send = () => {
     // Monotonic time: this is a transport rate limit, not business time (the injected clock may stand still).
     const now = performance.now();
     const every = liveOptions(d).listFrameMs;
-    const html = new Map<string, Uint8Array>();
     const sent = new Set<LiveTab>();
     let wait = Infinity;
     for (const c of d.sse.streams()) {
@@ -203,15 +207,14 @@ function listFrames(d: Deps, onError: (what: string, err: unknown) => void) {
       const parts: Uint8Array[] = [];
       const group = groupKey(c.actor, c.locale);
       for (const id of tab.pending) {
-        const r = rowOf(id);
-        if (!r || !visible(c.actor, r.conv)) continue;
-        const key = `${id}:${group}`;
-        let part = html.get(key);
-        if (part === undefined) html.set(key, (part = dataLines(feed(d, [rowOp(vxFor(d, c.actor, c.locale), r.row)]))));
+        const e = entry(id, now);
+        if (!e.r || !visible(c.actor, e.r.conv)) continue;
+        let part = e.pieces.get(group);
+        if (part === undefined) e.pieces.set(group, (part = dataLines(feed(d, [rowOp(vxFor(d, c.actor, c.locale), e.r.row)]))));
         parts.push(part);
       }
       sent.add(tab);
-      if (parts.length) c.sendFrame(composeFrame(parts));
+      if (parts.length) c.sendParts(parts);
     }
     for (const tab of sent) {
       tab.pending.clear();
@@ -235,7 +238,8 @@ function listFrames(d: Deps, onError: (what: string, err: unknown) => void) {
     /** Queues changed rows on the pages that would show them, then sends what is due. */
     add(ids: number[], filter: (a: Actor, c: ConversationRow) => boolean) {
       visible = filter;
-      const factsOf = reader();
+      const now = performance.now();
+      for (const id of ids) cache.delete(id);
       if (ids.length) {
         const seen = new Set<LiveTab>();
         for (const c of d.sse.streams()) {
@@ -243,12 +247,12 @@ function listFrames(d: Deps, onError: (what: string, err: unknown) => void) {
           if (!tab || seen.has(tab)) continue;
           seen.add(tab);
           for (const id of ids) {
-            const f = factsOf(id);
+            const f = entry(id, now).r;
             if (f && filter(c.actor, f.conv) && wantsRow(tab, id, f.row.facts)) tab.pending.add(id);
           }
         }
       }
-      send(factsOf);
+      send();
     },
   };
 }

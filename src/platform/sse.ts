@@ -12,8 +12,11 @@ export interface SseClient {
   tab: string | null;
   /** Sends one message; `event` omitted means an unnamed message, which htmx swaps. */
   send(data: string, event?: string): void;
-  /** Sends a message already encoded (composeFrame). */
-  sendFrame(bytes: Uint8Array): void;
+  /**
+   * Sends one unnamed message made of pieces from dataLines (their data joined by newlines). The pieces are
+   * queued as they are, so a piece sent to many streams is one buffer in memory, not one copy per stream.
+   */
+  sendParts(parts: Uint8Array[]): void;
   close(): void;
 }
 
@@ -24,17 +27,12 @@ function frame(data: string, event?: string): Uint8Array {
   return encoder.encode(`${event ? `event: ${event}\n` : ""}${lines}\n\n`);
 }
 
-/** The `data:` lines of a message, encoded once, to be combined into one message per stream (composeFrame). */
+/** The `data:` lines of a message, encoded once, to be combined into one message per stream (sendParts). */
 export function dataLines(data: string): Uint8Array {
   return encoder.encode(`${data.split(/\r\n|\r|\n/).map((l) => `data: ${l}`).join("\n")}\n`);
 }
 
 const END = encoder.encode("\n");
-
-/** One unnamed message made of pieces from dataLines (their data joined by newlines), without re-encoding them. */
-export function composeFrame(parts: Uint8Array[]): Uint8Array {
-  return Buffer.concat([...parts, END]);
-}
 
 /** Keeps the open streams and fans messages out to them. */
 export class SseBroker {
@@ -86,8 +84,9 @@ export class SseBroker {
       send(data: string, event?: string) {
         this.raw(frame(data, event));
       },
-      sendFrame(bytes: Uint8Array) {
-        this.raw(bytes);
+      sendParts(parts: Uint8Array[]) {
+        for (const p of parts) this.raw(p);
+        this.raw(END);
       },
       close: drop,
     };
