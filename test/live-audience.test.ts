@@ -6,7 +6,7 @@ import { eventually, ownerActor, startTestApp, type TestApp } from "./support/ap
 import { api } from "./support/client";
 import { randomToken, sha256 } from "../src/platform/ids";
 import { insertSession } from "../src/auth/store";
-import { liveOptions } from "../src/inbox/tabs";
+import { liveOptions, tabOf, wantsRow } from "../src/inbox/tabs";
 
 let app: TestApp;
 let admin: string;
@@ -114,6 +114,17 @@ describe("a page's stream", () => {
     } finally {
       for (const p of [none, mine, queue, onX, onY]) await p.close();
     }
+  });
+
+  test("a busy newest-first list remembers a bounded number of rows (memory with hundreds of tabs)", async () => {
+    const html = await (await fetch(`${app.url}/inbox?view=team&sort=recent`, { headers: { cookie: agent.cookie } })).text();
+    const tab = tabOf(app.deps, agent.id, /data-tab="([^"]+)"/.exec(html)![1]!)!;
+    const facts = (id: number) => ({ status: "open", assignee: null, team: null, number: tab.teamNumbers[0]!, tags: "[]", unanswered: 1, recent: 1e13 + id, wait: 0, qwait: 0 });
+    for (let id = 1_000_000; id < 1_002_000; id++) expect(wantsRow(tab, id, facts(id))).toBe(true);
+    expect(tab.shown.size).toBe(400);
+    // The newest are the ones kept; the list's own rows were pushed down and forgotten first.
+    expect(tab.shown.has(1_001_999)).toBe(true);
+    expect(tab.shown.has(1_000_000)).toBe(false);
   });
 
   test("gets one message per flush for a burst of rows, and at most one per window after that", async () => {

@@ -179,6 +179,12 @@ function listFrames(d: Deps, onError: (what: string, err: unknown) => void) {
   // for ROW_CACHE_MS: pages' windows do not line up, and without it a busy row was read and rendered again for
   // every page whose window opened in another pass. The age limit keeps relative times ("waiting for 5m") true.
   const cache = new Map<number, { at: number; r: { conv: ConversationRow; row: RowView } | null; pieces: Map<string, Uint8Array> }>();
+  let swept = 0;
+  const sweep = (now: number) => {
+    if (now - swept < ROW_CACHE_MS) return;
+    swept = now;
+    for (const [id, e] of cache) if (now - e.at > ROW_CACHE_MS) cache.delete(id);
+  };
   const entry = (id: number, now: number) => {
     let e = cache.get(id);
     if (!e || now - e.at > ROW_CACHE_MS) {
@@ -194,6 +200,7 @@ function listFrames(d: Deps, onError: (what: string, err: unknown) => void) {
     // Monotonic time: this is a transport rate limit, not business time (the injected clock may stand still).
     const now = performance.now();
     const every = liveOptions(d).listFrameMs;
+    sweep(now);
     const sent = new Set<LiveTab>();
     let wait = Infinity;
     for (const c of d.sse.streams()) {

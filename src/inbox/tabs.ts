@@ -62,9 +62,23 @@ export function tabOf(d: Deps, userId: number | null, id: string | null): LiveTa
   return tab && tab.userId === userId ? tab : null;
 }
 
+/**
+ * Rows remembered per tab. A busy "newest first" list gains a row with every conversation that gets a message,
+ * so without a bound 200 such tabs held a set of every active conversation each (tens of MB, P8). The oldest
+ * remembered rows are forgotten first: in such a list they are the ones pushed furthest down. A forgotten row
+ * still arrives when it changes and sorts within the list; only its removal from a list would be missed.
+ */
+const MAX_SHOWN = 400;
+
+function remember(tab: LiveTab, id: number): void {
+  if (tab.shown.has(id)) return;
+  if (tab.shown.size >= MAX_SHOWN) tab.shown.delete(tab.shown.values().next().value!);
+  tab.shown.add(id);
+}
+
 /** A later page of rows was loaded into the tab's list. */
 export function addRows(tab: LiveTab, list: ListQuery, page: { rows: RowView[]; more: boolean }): void {
-  for (const r of page.rows) tab.shown.add(r.id);
+  for (const r of page.rows) remember(tab, r.id);
   const last = page.rows.at(-1);
   if (last) tab.bound = { key: sortKey(list, last.facts), id: last.id };
   tab.more = page.more;
@@ -108,7 +122,7 @@ export function wantsRow(tab: LiveTab, id: number, f: RowView["facts"]): boolean
   if (!belongs(tab, f)) return tab.shown.delete(id);
   if (tab.shown.has(id)) return true;
   if (tab.more && tab.bound && !sortsBefore(tab, id, f)) return false;
-  tab.shown.add(id);
+  remember(tab, id);
   return true;
 }
 
