@@ -292,7 +292,7 @@ phase(`plan (${fmt(K)} conversations, ${fmt(CHATTED)} customers who wrote, ${fmt
 // ---- stream: conversations open as they start, their messages interleave in time ----
 const insConv = db.query(
   `INSERT INTO conversations (id, number_id, contact_id, status, assignee_id, team_id, unread, last_message_at, last_inbound_at, snoozed_until, resolved_at, created_at,
-     waiting_since, assigned_at, first_reply_at, last_reply_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     waiting_since, assigned_at, first_reply_at, last_reply_at, unanswered_since) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
 const insMsg = db.query(
   `INSERT INTO messages (id, conversation_id, number_id, contact_id, wamid, direction, type, text, payload, context_wamid, author_kind, author_id, opaque, status,
@@ -403,6 +403,9 @@ function openConversation(i: number) {
       unread = 0;
     }
   }
+  // The first customer message after the last reply (what migration 0007 and the conversations store keep).
+  let unansweredSince: number | null = null;
+  for (let j = 0; j < n && unansweredSince === null; j++) if (dirs[j] === 0 && times[j]! > (lastReply ?? 0)) unansweredSince = times[j]!;
   const assignedAt = assignee === null ? null : ms(start + 1000 + cr() * 20_000);
   const resolvedAt = status === STATUS_RESOLVED ? ms(end + 60_000 + cr() * 3_600_000) : null;
   const snoozedUntil = status === STATUS_SNOOZED ? ms(T0 + DAY * (1 + cr() * 2)) : null;
@@ -416,7 +419,7 @@ function openConversation(i: number) {
   insConv.run(
     id, numberId, contactId, status === STATUS_RESOLVED ? "resolved" : status === STATUS_OPEN ? "open" : "snoozed", assignee, team,
     status === STATUS_RESOLVED ? 0 : unread, end, lastIn, snoozedUntil, resolvedAt === null ? null : Math.min(resolvedAt, T0 - 1000), start,
-    waitingSince, assignedAt, firstReply, lastReply,
+    waitingSince, assignedAt, firstReply, lastReply, unansweredSince,
   );
   const teamName = teams[team - 1]!.name;
   if (assignee !== null) {

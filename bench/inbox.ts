@@ -24,7 +24,8 @@
 //   4. phase H: the history lists (status=all; not P4's default views), --history-requests rounds, apart so that
 //      a slow one does not load the server under the others.
 //   5. 500 live streams (--tabs) are opened from a separate process (bench/support/archive-sse.ts) with the
-//      sessions of all agents (2–3 tabs each); after --settle seconds the server's RSS is read (P8), then phase B
+//      sessions of all agents (2–3 tabs each); each tab loads its page first, as a browser does (its stream
+//      gets what that page shows): an agent's own list (/inbox), its teams' list or the queue; after --settle seconds the server's RSS is read (P8), then phase B
 //      repeats phase A with the streams open and receiving the live updates of the load.
 //
 // Cases: P4 list pages /inbox?view=mine|unassigned|waiting|team (the page an agent loads: list of 50, view counts,
@@ -111,9 +112,13 @@ if (!args["in-place"]) {
 const DB_FILE = join(dataDir, "centralino.db");
 
 // ---- what a working day has: sessions for the tabs, the agent's API token, agents online ----
+// An agent's tabs: its own list (where agents land), its teams' list, the queue.
+const TAB_PAGES = ["/inbox", "/inbox?view=team", "/inbox?view=unassigned"];
 interface Tab {
   cookie: string;
   agent: number;
+  /** The inbox page the tab shows (its stream gets what that page shows). */
+  page: string;
 }
 const prep = new Database(DB_FILE);
 prep.run("PRAGMA busy_timeout = 5000");
@@ -127,7 +132,7 @@ prep.run("BEGIN");
 const agentCookie = session(agent.id);
 const tabs: Tab[] = Array.from({ length: TABS }, (_, i) => {
   const a = mf.agents[i % mf.agents.length]!;
-  return { cookie: session(a.id), agent: a.id };
+  return { cookie: session(a.id), agent: a.id, page: TAB_PAGES[Math.floor(i / mf.agents.length) % TAB_PAGES.length]! };
 });
 const apiToken = `cen_${randomToken(30)}`;
 prep.query("INSERT INTO api_tokens (name, token_hash, prefix, role_id, user_id, created_by, created_at) VALUES (?, ?, ?, NULL, ?, NULL, ?)").run(`bench-inbox-${now}`, sha256(apiToken), apiToken.slice(0, 10), agent.id, now);

@@ -6,8 +6,9 @@
 // the bench's fake Graph API (bench/support/fake-graph.ts), served by one team that it routes to (least load);
 // --agents agents created with POST /api/v1/users in that team with capacity --capacity (the workspace's default
 // and hard cap raised through PATCH /api/v1/settings so it holds), each set online with POST /api/v1/agents/:id/
-// presence; one browser session per agent (a session row, as test/support/app.ts makes them) and one live stream
-// per agent, read by a separate process on raw sockets (bench/support/archive-sse.ts --watch-assigned).
+// presence; one browser session per agent (a session row, as test/support/app.ts makes them) and one tab per
+// agent: its inbox page (/inbox, the agent's own list) is loaded, then the live stream that page names is read
+// by a separate process on raw sockets (bench/support/archive-sse.ts --watch-assigned).
 //
 // Measured: signed webhooks, each from a new customer (so each opens a conversation and routing runs), sent
 // open-loop at --rate per second for --seconds. For each webhook: t_ack = when its 200 arrived here; t_shown = when

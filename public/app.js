@@ -7,10 +7,15 @@
     return m ? m.getAttribute("content") : "";
   };
 
-  // Every htmx request carries the CSRF token (forms also carry it as a hidden field for no-JS use).
+  // Every htmx request carries the CSRF token (forms also carry it as a hidden field for no-JS use), and the
+  // page's live tab, so the server knows what this page's stream should receive (the conversation it opens).
   document.addEventListener("htmx:config:request", function (e) {
     var ctx = e.detail && e.detail.ctx;
-    if (ctx && ctx.request && ctx.request.headers) ctx.request.headers["X-CSRF-Token"] = csrf();
+    if (!ctx || !ctx.request || !ctx.request.headers) return;
+    ctx.request.headers["X-CSRF-Token"] = csrf();
+    var live = document.getElementById("live");
+    var tab = live && live.getAttribute("data-tab");
+    if (tab) ctx.request.headers["X-Live-Tab"] = tab;
   });
 
   // <form data-confirm="..."> asks before a destructive action.

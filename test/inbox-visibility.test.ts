@@ -30,12 +30,17 @@ async function customerWrites(pid: string, phone: string, body: string): Promise
   return (await eventually(() => app.deps.db.query<{ conversation_id: number }>("SELECT conversation_id FROM messages WHERE wamid = ?").get(wamid)?.conversation_id))!;
 }
 
-/** A raw SSE stream opened with fetch, as the browser's page would, collecting every frame. */
-function stream(cookie: string) {
+/**
+ * A raw SSE stream opened with fetch, as the browser's page would: `page` is rendered first (it registers what
+ * the page shows, inbox/tabs.ts) and the stream is the one its layout names. Collects every frame.
+ */
+function stream(cookie: string, page = "/inbox?view=team") {
   const abort = new AbortController();
   let text = "";
   const done = (async () => {
-    const res = await fetch(`${app.url}/events`, { headers: { cookie, accept: "text/event-stream" }, signal: abort.signal });
+    const html = await (await fetch(`${app.url}${page}`, { headers: { cookie } })).text();
+    const path = /hx-sse:connect="([^"]+)"/.exec(html)![1]!.replaceAll("&amp;", "&");
+    const res = await fetch(`${app.url}${path}`, { headers: { cookie, accept: "text/event-stream" }, signal: abort.signal });
     expect(res.headers.get("content-type")).toContain("text/event-stream");
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
@@ -108,8 +113,10 @@ describe("an agent of team A", () => {
   });
 
   test("does not receive its SSE pushes, while its own team's arrive live", async () => {
-    const a = stream(agents.A.cookie);
-    const b = stream(agents.B.cookie);
+    // Each agent's page shows its team's list and a conversation open: the other team's conversation is in
+    // neither, and must not arrive however the page is set up.
+    const a = stream(agents.A.cookie, `/inbox/${convs.A}?view=team&status=all`);
+    const b = stream(agents.B.cookie, `/inbox/${convs.B}?view=team&status=all`);
     try {
       await eventually(() => app.deps.sse.size >= 2);
       await customerWrites(numbers.B.pid, "+393331110002", "seconda riservata B");

@@ -136,6 +136,34 @@ describe("the conversation list", () => {
     expect(frag.text).toContain(`id="conv-${second}"`);
   });
 
+  test("waiting: longest unanswered first, counted from the first message after the last reply; queue positions", async () => {
+    // The list test's agent (one more colleague would crowd the @mention suggestions below).
+    const { client } = await as("agent", "lista@test.local");
+    const early = await text("+393330000111", "Scrivo per primo");
+    app.clock.advance(60_000);
+    const later = await text("+393330000112", "Scrivo per secondo");
+    const waiting = async () => [...(await client.get("/inbox?view=waiting")).text.matchAll(/id="conv-(\d+)"/g)].map((m) => Number(m[1]));
+    let order = await waiting();
+    expect(order.indexOf(early)).toBeLessThan(order.indexOf(later));
+    // Answered, it leaves the view; the customer writes again: it waits since that new message, after `later`.
+    expect((await client.post(`/inbox/${early}/messages`, { text: "Eccomi" }, { headers: { "hx-request": "true" } })).status).toBe(200);
+    expect(await waiting()).not.toContain(early);
+    const repliedAt = app.deps.conversations.get(early)!.last_reply_at!;
+    app.clock.advance(60_000);
+    await text("+393330000111", "Un'altra domanda");
+    order = await waiting();
+    expect(order.indexOf(later)).toBeLessThan(order.indexOf(early));
+    const conv = app.deps.conversations.get(early)!;
+    expect(conv.unanswered_since).toBeGreaterThan(repliedAt);
+    expect(conv.unanswered_since).toBe(one<{ at: number }>("SELECT max(created_at) AS at FROM messages WHERE conversation_id = ? AND direction = 'in'", early).at);
+    // Every queue position on a page (read at once) is the conversation's own position.
+    await text("+393330000113", "Anch'io aspetto");
+    const page = (await client.get("/inbox?view=unassigned")).text;
+    const shown = [...page.matchAll(/<li id="conv-(\d+)"[\s\S]*?<\/li>/g)].map((m) => ({ id: Number(m[1]), pos: /data-testid="queue-position">[^<]*?(\d+)/.exec(m[0])?.[1] }));
+    expect(shown.length).toBeGreaterThan(2);
+    for (const r of shown) expect(`${r.id}: ${r.pos ?? null}`).toBe(`${r.id}: ${app.deps.routing.position(r.id) ?? null}`);
+  });
+
   test("agents land in the inbox; the navigation starts with it", async () => {
     const { client } = await agent("casa@test.local");
     const home = await client.get("/");

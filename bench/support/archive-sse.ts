@@ -1,5 +1,7 @@
-// Many browser tabs' live streams, as one process: opens GET /events with each tab's session cookie on raw
-// keep-alive sockets (Bun.connect; no fetch, so hundreds of streams cost little CPU here) and reads them.
+// Many browser tabs' live streams, as one process: each tab first loads its page (GET `page`, default /inbox: the
+// agent's own list), which registers what the page shows, then opens the stream that page's layout names
+// (/events?tab=…) with the tab's session cookie on a raw keep-alive socket (Bun.connect; no fetch, so hundreds
+// of streams cost little CPU here) and reads it.
 //
 // It reports, as JSON lines on stdout:
 //   {"type":"open","n":N,"ms":…}                          once every stream answered 200 and sent its first bytes
@@ -11,14 +13,15 @@
 // data-assignee="A" …>; the search is a native Buffer.indexOf per chunk, so parsing stays cheap at high fan-out.
 //
 //   bun run bench/support/archive-sse.ts --url URL --tabs FILE [--watch-assigned] [--dump FILE]
-//   FILE: JSON [{"cookie":"<cs_session token>","agent":<user id>}, …], one element per stream
+//   FILE: JSON [{"cookie":"<cs_session token>","agent":<user id>,"page":"/inbox?view=team"}, …], one element per
+//   stream ("page" optional)
 import { appendFileSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 const { values: a } = parseArgs({ options: { url: { type: "string" }, tabs: { type: "string" }, "watch-assigned": { type: "boolean", default: false }, dump: { type: "string" } } });
 if (!a.url || !a.tabs) throw new Error("--url and --tabs are required");
 const url = new URL(a.url);
-const tabs = JSON.parse(readFileSync(a.tabs, "utf8")) as { cookie: string; agent: number }[];
+const tabs = JSON.parse(readFileSync(a.tabs, "utf8")) as { cookie: string; agent: number; page?: string }[];
 const WATCH = a["watch-assigned"];
 
 let frames = 0;
@@ -66,9 +69,18 @@ function scan(tab: Tab, chunk: Buffer, t: number) {
 }
 
 let dumped = 0;
-function connect(c: { cookie: string; agent: number }, first: boolean) {
+/** The stream the tab's page names (its registered live tab), as the browser's htmx would open it. */
+async function streamPath(c: { cookie: string; page?: string }): Promise<string> {
+  const res = await fetch(new URL(c.page ?? "/inbox", url), { headers: { cookie: `cs_session=${c.cookie}` } });
+  const html = await res.text();
+  const m = /hx-sse:connect="([^"]+)"/.exec(html);
+  if (!m) throw new Error(`page ${c.page ?? "/inbox"} answered ${res.status} without a live stream`);
+  return m[1]!.replaceAll("&amp;", "&");
+}
+
+function connect(c: { cookie: string; agent: number }, path: string, first: boolean) {
   const tab: Tab = { agent: c.agent, needle: Buffer.from(`data-assignee="${c.agent}"`), seen: new Set(), headerDone: false, tail: Buffer.alloc(0) };
-  const req = `GET /events HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\nUser-Agent: centralino-bench-sse\r\nCookie: cs_session=${c.cookie}\r\n\r\n`;
+  const req = `GET ${path} HTTP/1.1\r\nHost: ${url.host}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\nUser-Agent: centralino-bench-sse\r\nCookie: cs_session=${c.cookie}\r\n\r\n`;
   void Bun.connect({
     hostname: url.hostname,
     port: Number(url.port),
@@ -115,9 +127,11 @@ function connect(c: { cookie: string; agent: number }, first: boolean) {
   });
 }
 
-// Open the streams a few at a time, as tabs would.
+// Load the pages a few at a time, then open the streams a few at a time, as tabs would.
+const paths: string[] = [];
+for (let i = 0; i < tabs.length; i += 8) paths.push(...(await Promise.all(tabs.slice(i, i + 8).map(streamPath))));
 for (let i = 0; i < tabs.length; i++) {
-  connect(tabs[i]!, i === 0);
+  connect(tabs[i]!, paths[i]!, i === 0);
   if (i % 50 === 49) await Bun.sleep(5);
 }
 

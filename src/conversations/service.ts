@@ -92,6 +92,8 @@ export interface ConversationsService {
   /** Open conversations nobody handles, longest waiting first. */
   queue(limit?: number): ConversationRow[];
   queuePosition(id: number): number;
+  /** Queue positions of several conversations at once (a list page); those not waiting are absent. */
+  queuePositions(ids: number[]): Map<number, number>;
   previousAssignee(numberId: number, contactId: number, exceptId: number): number | null;
   /** Assigned conversations the customer has waited on since before `before`. */
   unansweredSince(before: number): ConversationRow[];
@@ -288,6 +290,7 @@ export function createConversations(p: Platform): ConversationsService {
     openCounts: () => new Map(store.openCountsByAssignee(db).map((r) => [r.assignee_id, r.n])),
     queue: (limit) => store.waitingQueue(db, limit),
     queuePosition: (id) => store.queuePosition(db, id),
+    queuePositions: (ids) => store.queuePositions(db, ids),
     previousAssignee: (numberId, contactId, exceptId) => store.previousAssignee(db, numberId, contactId, exceptId),
     unansweredSince: (before) => store.unansweredSince(db, before),
     openOf: (userId) => store.openOfAssignee(db, userId),

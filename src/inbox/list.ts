@@ -77,8 +77,8 @@ export interface RowView {
   facts: { status: string; assignee: number | null; team: number | null; number: number; tags: string; unanswered: number; recent: number; wait: number; qwait: number };
 }
 
-/** Caches for one render of many rows (agent, team and number names). */
-export function rowCtx(d: Deps) {
+/** Caches for one render of many rows (agent, team and number names; the page's queue positions, read at once). */
+export function rowCtx(d: Deps, positions?: Map<number, number>) {
   const users = new Map<number, string | null>();
   const teams = new Map<number, string | null>();
   const numbers = new Map(d.numbers.list().map((n) => [n.id, n.name || n.display_phone_number]));
@@ -87,12 +87,13 @@ export function rowCtx(d: Deps) {
     user: (id: number) => (users.has(id) ? users.get(id)! : (users.set(id, d.users.get(id)?.name ?? null), users.get(id)!)),
     team: (id: number) => (teams.has(id) ? teams.get(id)! : (teams.set(id, d.teams.get(id)?.name ?? null), teams.get(id)!)),
     number: (id: number) => numbers.get(id) ?? `#${id}`,
+    positions,
   };
 }
 
-function queuePosition(d: Deps, r: InboxRow): number | null {
+function queuePosition(x: ReturnType<typeof rowCtx>, r: InboxRow): number | null {
   if (r.status !== "open" || r.assignee_id !== null) return null;
-  return d.routing.position(r.id);
+  return x.positions ? (x.positions.get(r.id) ?? null) : x.d.routing.position(r.id);
 }
 
 /** One row's view model. */
@@ -120,7 +121,7 @@ export function rowView(x: ReturnType<typeof rowCtx>, r: InboxRow): RowView {
     lastAt: r.last_message_at,
     waitingSince: unanswered && r.status === "open" ? (r.unanswered_since ?? r.last_inbound_at) : null,
     snoozedUntil: r.status === "snoozed" ? r.snoozed_until : null,
-    position: queuePosition(x.d, r),
+    position: queuePosition(x, r),
     facts: { status: r.status, assignee: r.assignee_id, team: r.team_id, number: r.number_id, tags: JSON.stringify(tags), unanswered: unanswered ? 1 : 0, recent: r.last_message_at,
       wait: r.unanswered_since ?? r.waiting_since ?? r.last_message_at, qwait: r.waiting_since ?? r.last_message_at,
     },
@@ -132,7 +133,8 @@ export function listPage(d: Deps, v: Viewer, l: ListQuery, after: InboxFilter["a
   const rows = listInbox(d.db, v, toFilter(l, after, LIST_PAGE + 1));
   const more = rows.length > LIST_PAGE;
   const page = rows.slice(0, LIST_PAGE);
-  const x = rowCtx(d);
+  const queued = page.filter((r) => r.status === "open" && r.assignee_id === null).map((r) => r.id);
+  const x = rowCtx(d, queued.length ? d.conversations.queuePositions(queued) : new Map());
   const last = page.at(-1);
   return { rows: page.map((r) => rowView(x, r)), next: more && last ? `/inbox/list?${listSearch(l, { after: `${last.sort_key}_${last.id}` })}` : null };
 }

@@ -8,6 +8,7 @@ import { visibleConversation, viewerOf } from "./access";
 import { conversationView } from "./conversation";
 import { listPage, listSearch, parseAfter, parseListQuery, viewsFor, type ListQuery } from "./list";
 import { html } from "./render";
+import { addRows, openTab, tabOf } from "./tabs";
 import { unreadOf, viewCounts, type Viewer } from "./store";
 import { threadPage } from "./thread";
 import { vxOf, type Vx } from "./vx";
@@ -45,6 +46,7 @@ function headerData(d: Deps, a: Actor) {
 function listData(d: Deps, a: Actor, vx: Vx, v: Viewer, list: ListQuery) {
   const page = listPage(d, v, list, null);
   return {
+    page,
     vx, list, viewer: v, views: viewsFor(a), counts: viewCounts(d.db, v), numbers: numberOptions(d, v),
     agents: a.perms.has("conversations:read_all") || list.view === "team" ? agentOptions(d) : [],
     rows: page.rows, next: page.next, search: listSearch(list), after: null, ...headerData(d, a),
@@ -68,9 +70,17 @@ export function pageRoutes(d: Deps) {
     const list = parseListQuery(a, c.url.searchParams);
     const cv = conversationView(d, a, v, d.conversations.get(id)!);
     if (c.htmx && (c.req.headers.get("hx-target") ?? "").includes("conv-pane")) {
+      // The page now shows this conversation: its live timeline follows the page (tabs.ts).
+      const tab = tabOf(d, a.userId, c.req.headers.get("x-live-tab"));
+      if (tab) tab.conv = conv.id;
       return html([d.views.render("@inbox/_conversation", { vx, cv, search: listSearch(list) })]);
     }
-    return c.page("@inbox/index", { ...listData(d, a, vx, v, list), conv: cv }, { title: c.t("inbox.title") });
+    return inboxPage(c, a, listData(d, a, vx, v, list), v, list, cv);
+  };
+  /** The whole inbox page, registered as a live tab: its stream gets what this list and pane show. */
+  const inboxPage = (c: Ctx, a: Actor, data: ReturnType<typeof listData>, v: Viewer, list: ListQuery, cv: ReturnType<typeof conversationView> | null) => {
+    const tab = a.userId === null ? null : openTab(d, a.userId, v, list, { rows: data.page.rows, more: data.page.next !== null }, cv ? cv.id : null);
+    return c.page("@inbox/index", { ...data, conv: cv }, { title: c.t("inbox.title"), live: tab });
   };
 
   return [
@@ -81,7 +91,8 @@ export function pageRoutes(d: Deps) {
       handler: (c) => {
         const a = c.user();
         const list = parseListQuery(a, c.url.searchParams);
-        return c.page("@inbox/index", { ...listData(d, a, vxOf(d, c), viewerOf(d, a), list), conv: null }, { title: c.t("inbox.title") });
+        const v = viewerOf(d, a);
+        return inboxPage(c, a, listData(d, a, vxOf(d, c), v, list), v, list, null);
       },
     }),
     route({
@@ -93,6 +104,9 @@ export function pageRoutes(d: Deps) {
         const list = parseListQuery(a, c.url.searchParams);
         const after = parseAfter(c.url.searchParams.get("after"));
         const page = listPage(d, viewerOf(d, a), list, after);
+        // More rows in the page's list: their live updates follow too.
+        const tab = tabOf(d, a.userId, c.req.headers.get("x-live-tab"));
+        if (tab) addRows(tab, list, { rows: page.rows, more: page.next !== null });
         return html([d.views.render("@inbox/_rows", { vx: vxOf(d, c), list, rows: page.rows, next: page.next, search: listSearch(list), after })]);
       },
     }),

@@ -57,14 +57,18 @@ export interface InboxRow {
   sort_key: number;
 }
 
-// The first customer message nobody answered yet: how long the customer has been waiting.
-// Written as ORDER BY … LIMIT 1 so SQLite walks the (conversation_id, created_at) index and stops at the first.
-const UNANSWERED = `(SELECT mi.created_at FROM messages mi WHERE mi.conversation_id = c.id AND mi.created_at > coalesce(c.last_reply_at, 0) AND mi.direction = 'in' ORDER BY mi.created_at LIMIT 1)`;
+// Sort keys. Longest waiting first: since the customer's first unanswered message (kept on the conversation),
+// else since it joined the queue; the unassigned view uses the routing queue's own order (positions read
+// top-down). Written exactly as in migration 0007's expression indexes, which is what lets SQLite walk them.
+const WAIT_KEY = "coalesce(c.unanswered_since, c.waiting_since, c.last_message_at)";
+const QUEUE_KEY = "coalesce(c.waiting_since, c.last_message_at)";
+// The waiting view's filter: the customer wrote last. Also the WHERE of the conversations_waiting indexes.
+const WAITING = "c.last_inbound_at IS NOT NULL AND (c.last_reply_at IS NULL OR c.last_reply_at < c.last_inbound_at)";
 
 const COLUMNS = `c.id, c.number_id, c.contact_id, c.status, c.assignee_id, c.team_id, c.unread, c.last_message_at, c.last_inbound_at,
   c.last_reply_at, c.waiting_since, c.snoozed_until, c.resolved_at, c.created_at,
   k.name AS contact_name, k.phone, k.country, w.last_inbound_at AS window_at,
-  m.direction AS last_dir, m.type AS last_type, m.text AS last_text, m.status AS last_status, ${UNANSWERED} AS unanswered_since,
+  m.direction AS last_dir, m.type AS last_type, m.text AS last_text, m.status AS last_status, c.unanswered_since,
   (SELECT json_group_array(tag) FROM (SELECT tag FROM contact_tags t WHERE t.contact_id = c.contact_id ORDER BY tag)) AS tags, 0 AS sort_key`;
 
 const FROM = `FROM conversations c JOIN contacts k ON k.id = c.contact_id
@@ -87,7 +91,7 @@ function filters(v: Viewer, f: InboxFilter): { where: string; params: Record<str
   }
   if (f.view === "mine") w.push("c.assignee_id = $user");
   if (f.view === "unassigned") w.push("c.assignee_id IS NULL");
-  if (f.view === "waiting") w.push("c.last_inbound_at IS NOT NULL AND (c.last_reply_at IS NULL OR c.last_reply_at < c.last_inbound_at)");
+  if (f.view === "waiting") w.push(WAITING);
   if (f.view === "team") {
     w.push("(c.team_id IN (SELECT value FROM json_each($teams)) OR (c.team_id IS NULL AND c.number_id IN (SELECT value FROM json_each($team_numbers))))");
     params.teams = JSON.stringify(v.teamIds);
@@ -109,11 +113,10 @@ function pageKeys(db: Db, v: Viewer, f: InboxFilter): { id: number; k: number }[
     const keyset = f.after ? "AND (c.last_message_at < $ak OR (c.last_message_at = $ak AND c.id < $aid))" : "";
     return db.query<{ id: number; k: number }>(`SELECT c.id, c.last_message_at AS k FROM conversations c WHERE ${where} ${keyset} ORDER BY c.last_message_at DESC, c.id DESC LIMIT $limit`).all({ ...params, ...after, limit: f.limit });
   }
-  // Longest waiting first: the routing queue's own order for the unassigned view (positions read top-down),
-  // else since the customer's first unanswered message.
-  const key = f.view === "unassigned" ? "coalesce(c.waiting_since, c.last_message_at)" : `coalesce(${UNANSWERED}, c.waiting_since, c.last_message_at)`;
-  const keyset = f.after ? "WHERE k > $ak OR (k = $ak AND id > $aid)" : "";
-  return db.query<{ id: number; k: number }>(`SELECT * FROM (SELECT c.id, ${key} AS k FROM conversations c WHERE ${where}) ${keyset} ORDER BY k, id LIMIT $limit`).all({ ...params, ...after, limit: f.limit });
+  // Keyset on the expression itself (not an alias of a subquery), so the (status, key) indexes give the order.
+  const key = f.view === "unassigned" ? QUEUE_KEY : WAIT_KEY;
+  const keyset = f.after ? `AND (${key} > $ak OR (${key} = $ak AND c.id > $aid))` : "";
+  return db.query<{ id: number; k: number }>(`SELECT c.id, ${key} AS k FROM conversations c WHERE ${where} ${keyset} ORDER BY ${key}, c.id LIMIT $limit`).all({ ...params, ...after, limit: f.limit });
 }
 
 /** One page of the conversation list for `v`. */
@@ -134,7 +137,7 @@ export function viewCounts(db: Db, v: Viewer): Record<View, number> {
   const row = db
     .query<Record<View, number | null>>(
       `SELECT sum(c.assignee_id = $user) AS mine, sum(c.assignee_id IS NULL) AS unassigned,
-         sum(c.last_inbound_at IS NOT NULL AND (c.last_reply_at IS NULL OR c.last_reply_at < c.last_inbound_at)) AS waiting,
+         sum(${WAITING}) AS waiting,
          sum(c.team_id IN (SELECT value FROM json_each($teams)) OR (c.team_id IS NULL AND c.number_id IN (SELECT value FROM json_each($team_numbers)))) AS team,
          count(*) AS "all"
        FROM conversations c WHERE c.status = 'open' AND ${VISIBLE}`,

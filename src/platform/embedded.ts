@@ -96,6 +96,7 @@ import m2 from "../../migrations/0003_messaging.sql" with { type: "text" };
 import m3 from "../../migrations/0004_simulator.sql" with { type: "text" };
 import m4 from "../../migrations/0005_outbox.sql" with { type: "text" };
 import m5 from "../../migrations/0006_inbox.sql" with { type: "text" };
+import m6 from "../../migrations/0007_inbox_lists.sql" with { type: "text" };
 import t0 from "../i18n/en/contacts.json";
 import t1 from "../i18n/en/core.json";
 import t2 from "../i18n/en/inbox.json";
@@ -219,6 +220,7 @@ export const MIGRATIONS: Record<string, string> = {
   "0004_simulator.sql": m3,
   "0005_outbox.sql": m4,
   "0006_inbox.sql": m5,
+  "0007_inbox_lists.sql": m6,
 };
 
 /** Language → its message files (src/i18n/<lang>/<area>.json), merged in this order. */

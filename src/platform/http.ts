@@ -29,6 +29,8 @@ export interface PageOptions {
   status?: number;
   title?: string;
   layout?: "app" | "bare";
+  /** The page's live tab id: its stream opens as /events?tab=… (what the page shows is registered by its owner). */
+  live?: string | null;
 }
 
 /** What a handler gets: parsed input, the actor, and response helpers. */

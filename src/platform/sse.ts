@@ -8,8 +8,15 @@ export interface SseClient {
   actor: Actor;
   /** The UI language of the page that opened the stream. */
   locale: string;
+  /** The page's own id (`?tab=`), when the page registered what it shows; publishers decide what it means. */
+  tab: string | null;
   /** Sends one message; `event` omitted means an unnamed message, which htmx swaps. */
   send(data: string, event?: string): void;
+  /**
+   * Sends one unnamed message made of pieces from dataLines (their data joined by newlines). The pieces are
+   * queued as they are, so a piece sent to many streams is one buffer in memory, not one copy per stream.
+   */
+  sendParts(parts: Uint8Array[]): void;
   close(): void;
 }
 
@@ -19,6 +26,13 @@ function frame(data: string, event?: string): Uint8Array {
   const lines = data.split(/\r\n|\r|\n/).map((l) => `data: ${l}`).join("\n");
   return encoder.encode(`${event ? `event: ${event}\n` : ""}${lines}\n\n`);
 }
+
+/** The `data:` lines of a message, encoded once, to be combined into one message per stream (sendParts). */
+export function dataLines(data: string): Uint8Array {
+  return encoder.encode(`${data.split(/\r\n|\r|\n/).map((l) => `data: ${l}`).join("\n")}\n`);
+}
+
+const END = encoder.encode("\n");
 
 /** Keeps the open streams and fans messages out to them. */
 export class SseBroker {
@@ -40,7 +54,7 @@ export class SseBroker {
   }
 
   /** Opens a stream for `actor`; the client is removed when the browser goes away or on close(). */
-  open(req: Request, actor: Actor, locale: string, onOpen?: (client: SseClient) => void): Response {
+  open(req: Request, actor: Actor, locale: string, tab: string | null = null, onOpen?: (client: SseClient) => void): Response {
     const id = this.nextId++;
     let controller!: ReadableStreamDefaultController<Uint8Array>;
     let closed = false;
@@ -58,6 +72,7 @@ export class SseBroker {
       id,
       actor,
       locale,
+      tab,
       raw(bytes: Uint8Array) {
         if (closed) return;
         try {
@@ -68,6 +83,10 @@ export class SseBroker {
       },
       send(data: string, event?: string) {
         this.raw(frame(data, event));
+      },
+      sendParts(parts: Uint8Array[]) {
+        for (const p of parts) this.raw(p);
+        this.raw(END);
       },
       close: drop,
     };
@@ -119,6 +138,11 @@ export class SseBroker {
       n++;
     }
     return n;
+  }
+
+  /** The open streams (for publishers that compose a message per stream from pieces rendered per group). */
+  streams(): IterableIterator<SseClient> {
+    return this.clients.values();
   }
 
   /** Closes every stream (shutdown). */

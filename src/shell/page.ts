@@ -35,7 +35,7 @@ export function createRenderer(d: Deps) {
 
   return {
     renderPage(c: Ctx, view: string, data: object, opts: PageOptions): string {
-      const page = { ...common(c, opts.title), flash: takeFlash(c, secure), layout: opts.layout ?? (c.actor ? "app" : "bare") };
+      const page = { ...common(c, opts.title), flash: takeFlash(c, secure), layout: opts.layout ?? (c.actor ? "app" : "bare"), live: opts.live ?? null };
       return d.views.render(view, { ...data, t: c.t, page });
     },
     renderFragment(c: Ctx, view: string, data: object): string {

@@ -51,7 +51,9 @@ export function shellRoutes(d: Deps) {
       handler: (c) => {
         // Live updates for this page; quiet streams must not hit the server's idle timeout (PLATFORM.md §2).
         requestInfo(c.req).server?.timeout(c.req, 0);
-        return d.sse.open(c.req, c.user(), c.locale);
+        // ?tab= names the page's registered view (inbox/tabs.ts), so the stream gets only what that page shows.
+        const tab = c.url.searchParams.get("tab");
+        return d.sse.open(c.req, c.user(), c.locale, tab && /^[A-Za-z0-9_-]{8,64}$/.test(tab) ? tab : null);
       },
     }),
   ];
