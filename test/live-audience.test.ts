@@ -127,6 +127,29 @@ describe("a page's stream", () => {
     expect(tab.shown.has(1_000_000)).toBe(false);
   });
 
+  test("a page whose stream is open stays live however many pages are rendered after it", async () => {
+    const x = await customerWrites("+393330000077", "prima");
+    liveOptions(app.deps).maxTabs = 3;
+    const queue = await page("/inbox?view=unassigned");
+    try {
+      // Many page loads later (colleagues working, this tab left open), older tabs without a stream are forgotten...
+      const rendered: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const html = await (await fetch(`${app.url}/inbox?view=unassigned`, { headers: { cookie: agent.cookie } })).text();
+        rendered.push(/data-tab="([^"]+)"/.exec(html)![1]!);
+      }
+      expect(tabOf(app.deps, agent.id, rendered[0]!)).toBeNull();
+      expect(tabOf(app.deps, agent.id, rendered.at(-1)!)).not.toBeNull();
+      // ...but the open page keeps its tab and still gets its rows.
+      expect(tabOf(app.deps, agent.id, queue.tab)).not.toBeNull();
+      await customerWrites("+393330000077", "dopo tante pagine");
+      await eventually(() => queue.rowFrames().some((f) => f.includes(`id="conv-${x}"`) && f.includes("dopo tante pagine")));
+    } finally {
+      liveOptions(app.deps).maxTabs = 2_000;
+      await queue.close();
+    }
+  });
+
   test("gets one message per flush for a burst of rows, and at most one per window after that", async () => {
     const ids = [];
     for (let i = 0; i < 6; i++) ids.push(await customerWrites(`+39333100000${i}`, `burst ${i}`));

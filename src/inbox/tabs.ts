@@ -26,16 +26,16 @@ export interface LiveTab {
   lastListAt: number;
 }
 
-/** Knobs of the live list per app: at most one list message per page every `listFrameMs` (tests widen it). */
-const options = new WeakMap<Deps, { listFrameMs: number }>();
-export function liveOptions(d: Deps): { listFrameMs: number } {
+/**
+ * Knobs of the live list per app: at most one list message per page every `listFrameMs` (tests widen it), and
+ * at most `maxTabs` tabs kept (tests narrow it).
+ */
+const options = new WeakMap<Deps, { listFrameMs: number; maxTabs: number }>();
+export function liveOptions(d: Deps): { listFrameMs: number; maxTabs: number } {
   let o = options.get(d);
-  if (!o) options.set(d, (o = { listFrameMs: 250 }));
+  if (!o) options.set(d, (o = { listFrameMs: 250, maxTabs: 2_000 }));
   return o;
 }
-
-/** Tabs kept; the oldest are forgotten first (a forgotten tab's stream simply gets no inbox frames). */
-const MAX_TABS = 5_000;
 const registries = new WeakMap<Deps, Map<string, LiveTab>>();
 
 function registry(d: Deps): Map<string, LiveTab> {
@@ -51,8 +51,23 @@ export function openTab(d: Deps, userId: number, v: Viewer, list: ListQuery, pag
   const tab: LiveTab = { id, userId, list, teamIds: v.teamIds, teamNumbers: v.teamNumbers, shown: new Set(), bound: null, more: false, conv, pending: new Set(), lastListAt: 0 };
   addRows(tab, list, page);
   tabs.set(id, tab);
-  while (tabs.size > MAX_TABS) tabs.delete(tabs.keys().next().value!);
+  forgetIdle(d, tabs);
   return id;
+}
+
+/**
+ * Past the cap, the oldest tabs without a stream are forgotten: pages rendered and closed, or never connected.
+ * A tab whose stream is open is kept however old (an inbox left open all day must stay live), so the map is
+ * bounded by the cap plus the open streams.
+ */
+function forgetIdle(d: Deps, tabs: Map<string, LiveTab>): void {
+  const max = liveOptions(d).maxTabs;
+  if (tabs.size <= max) return;
+  const open = d.sse.tabs();
+  for (const id of tabs.keys()) {
+    if (tabs.size <= max) break;
+    if (!open.has(id)) tabs.delete(id);
+  }
 }
 
 /** The tab `id` of `userId` (another person's tab id is nobody's). */

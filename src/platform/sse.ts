@@ -53,6 +53,13 @@ export class SseBroker {
     return this.clients.size;
   }
 
+  /** The page tabs named by the open streams. */
+  tabs(): Set<string> {
+    const out = new Set<string>();
+    for (const c of this.clients.values()) if (c.tab) out.add(c.tab);
+    return out;
+  }
+
   /** Opens a stream for `actor`; the client is removed when the browser goes away or on close(). */
   open(req: Request, actor: Actor, locale: string, tab: string | null = null, onOpen?: (client: SseClient) => void): Response {
     const id = this.nextId++;
