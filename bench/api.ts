@@ -27,7 +27,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BUN, ROOT, cpuSeconds, fmt, machine, pressure, rssSampler, spawnServer, track, type Served } from "./support/common";
+import { BUN, ROOT, driveGenerator, fmt, machine, pressure, spawnServer, track, type Served } from "./support/common";
 import { benchPhones, openWindows, setRate, simNumbers, startCentralino, type Centralino } from "./support/outbox-setup";
 
 const { values: args } = parseArgs({
@@ -87,28 +87,8 @@ interface Measured {
 /** Runs the open-loop generator against `url` and samples the server's CPU and RSS while it sends. */
 async function drive(name: string, server: Served, genArgs: string[], seconds: number): Promise<Measured> {
   const proc = track(Bun.spawn([BUN, "run", join(import.meta.dir, "support/outbox-openloop.ts"), "--url", server.url, "--rate", String(RATE), "--seconds", String(seconds), "--warmup", args.warmup!, ...genArgs], { cwd: ROOT, stdout: "pipe", stderr: "inherit" }));
-  let out = "";
-  let start: { t: number; server: number; gen: number } | null = null;
-  let rss: ReturnType<typeof rssSampler> | null = null;
-  let genCpu = 0;
-  const genTimer = setInterval(() => {
-    const c = cpuSeconds(proc.pid);
-    if (Number.isFinite(c)) genCpu = c;
-  }, 100);
-  const dec = new TextDecoder();
-  for await (const chunk of proc.stdout) {
-    out += dec.decode(chunk);
-    if (!start && out.includes("SENDING\n")) {
-      start = { t: performance.now(), server: cpuSeconds(server.proc.pid), gen: cpuSeconds(proc.pid) };
-      rss = rssSampler(server.proc.pid);
-    }
-  }
-  const end = { t: performance.now(), server: cpuSeconds(server.proc.pid) };
-  clearInterval(genTimer);
-  if ((await proc.exited) !== 0 || !start || !rss) throw new Error(`${name}: load generator failed:\n${out}`);
-  const gen = JSON.parse(out.trim().split("\n").at(-1)!) as Gen;
-  const wall = (end.t - start.t) / 1000;
-  return { name, gen, server_cpu_pct: ((end.server - start.server) / wall) * 100, gen_cpu_pct: ((genCpu - start.gen) / wall) * 100, rss_peak_mb: rss.stop().peak, load1: loadavg()[0]!, psi: pressure() };
+  const m = await driveGenerator<Gen>(server, proc, name);
+  return { name, gen: m.gen, server_cpu_pct: m.serverCpuPct, gen_cpu_pct: m.genCpuPct, rss_peak_mb: m.rss.peak, load1: m.box.load1, psi: m.box.psi };
 }
 
 async function runFloor(group: boolean): Promise<Measured> {

@@ -27,7 +27,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BUN, ROOT, cpuSeconds, fmt, machine, pct, pressure, rssSampler, spawnServer, track, type Served } from "./support/common";
+import { BUN, ROOT, driveGenerator, fmt, machine, pct, pressure, spawnServer, track, type Served } from "./support/common";
 import { BENCH_TOKEN, startBenchGraph } from "./support/fake-graph";
 import { BENCH_PHONE_ID, BENCH_WABA_ID, slotOf } from "./support/webhook";
 
@@ -113,28 +113,7 @@ async function load(server: Served, tag: string, poolRate: number, ackFile: stri
     [BUN, "run", join(import.meta.dir, "support/loadgen.ts"), "--url", server.url, "--secret", SECRET, "--seconds", String(SECONDS), "--warmup", args.warmup!, "--connections", String(CONNS), "--pool-rate", String(Math.ceil(poolRate)), "--customers", args.customers!, "--tag", tag, "--seed", String(tag.length * 7919 + tag.charCodeAt(tag.length - 1)), "--client", args.client!, "--acks", ackFile],
     { cwd: ROOT, stdout: "pipe", stderr: "inherit" },
   ));
-  let out = "";
-  let start: { t: number; server: number; gen: number } | null = null;
-  let rss: ReturnType<typeof rssSampler> | null = null;
-  let genCpu = 0;
-  const genTimer = setInterval(() => {
-    const c = cpuSeconds(proc.pid);
-    if (Number.isFinite(c)) genCpu = c;
-  }, 100);
-  const dec = new TextDecoder();
-  for await (const chunk of proc.stdout) {
-    out += dec.decode(chunk);
-    if (!start && out.includes("SENDING\n")) {
-      start = { t: performance.now(), server: cpuSeconds(server.proc.pid), gen: cpuSeconds(proc.pid) };
-      rss = rssSampler(server.proc.pid);
-    }
-  }
-  const end = { t: performance.now(), server: cpuSeconds(server.proc.pid) };
-  clearInterval(genTimer);
-  if ((await proc.exited) !== 0 || !start || !rss) throw new Error(`load generator failed:\n${out}`);
-  const gen = JSON.parse(out.trim().split("\n").at(-1)!) as Gen;
-  const wall = (end.t - start.t) / 1000;
-  return { gen, rss: rss.stop(), serverCpuPct: ((end.server - start.server) / wall) * 100, genCpuPct: ((genCpu - start.gen) / wall) * 100, box: { load1: loadavg()[0]!, psi: pressure() } };
+  return driveGenerator<Gen>(server, proc, "load generator");
 }
 
 async function runFloor(tag: string, poolRate: number): Promise<Result> {

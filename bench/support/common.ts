@@ -1,6 +1,6 @@
 // Helpers shared by benchmarks: server subprocesses, /proc readings, percentiles, the machine description.
 import { existsSync, readFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 
@@ -140,3 +140,33 @@ export function machine() {
 }
 
 export const fmt = (n: number | undefined, d = 0) => (n !== undefined && Number.isFinite(n) ? n.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }) : "–");
+
+/**
+ * Runs a load generator (a spawned process that prints SENDING once its pool is built and one JSON line at the
+ * end) against a started server, counting the server's and the generator's CPU time and sampling the server's
+ * RSS from that line to the end of the run.
+ */
+export async function driveGenerator<G>(server: Served, proc: Bun.Subprocess<"ignore", "pipe", "inherit">, name: string) {
+  let out = "";
+  let start: { t: number; server: number; gen: number } | null = null;
+  let rss: ReturnType<typeof rssSampler> | null = null;
+  let genCpu = 0;
+  const genTimer = setInterval(() => {
+    const c = cpuSeconds(proc.pid);
+    if (Number.isFinite(c)) genCpu = c;
+  }, 100);
+  const dec = new TextDecoder();
+  for await (const chunk of proc.stdout) {
+    out += dec.decode(chunk);
+    if (!start && out.includes("SENDING\n")) {
+      start = { t: performance.now(), server: cpuSeconds(server.proc.pid), gen: cpuSeconds(proc.pid) };
+      rss = rssSampler(server.proc.pid);
+    }
+  }
+  const end = { t: performance.now(), server: cpuSeconds(server.proc.pid) };
+  clearInterval(genTimer);
+  if ((await proc.exited) !== 0 || !start || !rss) throw new Error(`${name}: load generator failed:\n${out}`);
+  const gen = JSON.parse(out.trim().split("\n").at(-1)!) as G;
+  const wall = (end.t - start.t) / 1000;
+  return { gen, rss: rss.stop(), serverCpuPct: ((end.server - start.server) / wall) * 100, genCpuPct: ((genCpu - start.gen) / wall) * 100, box: { load1: loadavg()[0]!, psi: pressure() } };
+}
