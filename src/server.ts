@@ -18,6 +18,7 @@ import { Metrics } from "./platform/metrics";
 import { Scheduler } from "./platform/scheduler";
 import { createSealer } from "./platform/crypto";
 import { setRequestInfo, requestInfo } from "./platform/http";
+import { clientIpResolver } from "./platform/client-ip";
 import { createServices } from "./services";
 import { buildApp } from "./app";
 import { registerJobs } from "./jobs";
@@ -233,10 +234,11 @@ function pathOf(url: string): string {
 /** Wraps the app: request id, client IP, security headers, metrics and the access log line. */
 function requestHandler(deps: Deps, app: ReturnType<typeof buildApp>["app"], tls: boolean) {
   const webhook = webhookFastPath(deps);
+  const clientIp = clientIpResolver(deps.cfg.trustedProxies);
   return async (req: Request, server: Server<unknown> | null): Promise<Response> => {
     if (req.method === "POST" && pathOf(req.url) === WEBHOOK_PATH) return webhook(req);
     const t0 = performance.now();
-    const ip = server?.requestIP(req)?.address ?? "127.0.0.1";
+    const ip = clientIp(server?.requestIP(req)?.address ?? "127.0.0.1", req.headers.get("x-forwarded-for"));
     const rid = /^[\w-]{8,64}$/.test(req.headers.get("x-request-id") ?? "") ? req.headers.get("x-request-id")! : crypto.randomUUID();
     setRequestInfo(req, { rid, ip, start: t0, route: "", actor: null, server });
     let res: Response;

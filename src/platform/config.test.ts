@@ -16,7 +16,7 @@ describe("config", () => {
   test("every contract variable is in the table", () => {
     const names = OPTIONS.map((o) => o.env).sort();
     expect(names).toEqual(
-      ["ADMIN_EMAIL", "ADMIN_PASSWORD", "BASE_URL", "DATA_DIR", "HOST", "LOG_LEVEL", "PORT", "SECRET_KEY", "SIMULATOR", "TLS_CERT", "TLS_KEY", "WA_APP_SECRET", "WA_GRAPH_URL", "WA_GRAPH_VERSION", "WA_VERIFY_TOKEN"].sort(),
+      ["ADMIN_EMAIL", "ADMIN_PASSWORD", "BASE_URL", "DATA_DIR", "HOST", "LOG_LEVEL", "PORT", "SECRET_KEY", "SIMULATOR", "TLS_CERT", "TLS_KEY", "TRUSTED_PROXIES", "WA_APP_SECRET", "WA_GRAPH_URL", "WA_GRAPH_VERSION", "WA_VERIFY_TOKEN"].sort(),
     );
   });
 
@@ -35,6 +35,7 @@ describe("config", () => {
     expect(bad({ SIMULATOR: "maybe" })).toContain("SIMULATOR must be one of on, off, auto");
     expect(bad({ BASE_URL: "example.com" })).toContain("BASE_URL must be an absolute URL");
     expect(bad({ TLS_CERT: "/x.pem" })).toContain("TLS_CERT and TLS_KEY must be set together");
+    expect(bad({ TRUSTED_PROXIES: "10.0.0.0/8, proxy.lan" })).toContain('TRUSTED_PROXIES "proxy.lan" is not an IP address or CIDR range');
     expect(bad({ ADMIN_EMAIL: "a@b.co" })).toContain("ADMIN_PASSWORD must be set");
     const secret = bad({ SECRET_KEY: "short-secret-value" });
     expect(secret).toContain("SECRET_KEY must be at least 32 characters");

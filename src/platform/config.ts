@@ -1,6 +1,7 @@
 // Every environment variable of the contract (PRODUCT.md), in one table: default, parser, validator.
 // Only this file reads process.env. A bad value stops startup with a message naming the variable.
 import { resolve } from "node:path";
+import { parseProxyEntry } from "./client-ip";
 
 export type SimulatorMode = "on" | "off" | "auto";
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -21,6 +22,7 @@ export interface Config {
   tlsCert: string | null;
   tlsKey: string | null;
   logLevel: LogLevel;
+  trustedProxies: readonly string[];
 }
 
 interface Option {
@@ -63,6 +65,12 @@ function httpUrl(raw: string) {
   return raw.replace(/\/+$/, "");
 }
 
+function proxyList(raw: string): readonly string[] {
+  const entries = raw.split(",").map((e) => e.trim()).filter(Boolean);
+  for (const e of entries) parseProxyEntry(e);
+  return Object.freeze(entries);
+}
+
 function email(raw: string) {
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(raw)) throw new Error("must be an email address");
   return raw.trim().toLowerCase();
@@ -91,6 +99,7 @@ export const OPTIONS: readonly Option[] = [
   { env: "SIMULATOR", key: "simulator", default: "auto", parse: oneOf<SimulatorMode>("on", "off", "auto"), help: "on, off, or auto (on while no real number is connected)" },
   { env: "TLS_CERT", key: "tlsCert", default: null, parse: text, help: "PEM certificate file: serve HTTPS directly" },
   { env: "TLS_KEY", key: "tlsKey", default: null, parse: text, help: "PEM private key file for TLS_CERT" },
+  { env: "TRUSTED_PROXIES", key: "trustedProxies", default: "", parse: proxyList, help: "Reverse proxies (IPs or CIDR ranges, comma-separated) whose X-Forwarded-For gives the client's address" },
   { env: "LOG_LEVEL", key: "logLevel", default: "info", parse: oneOf<LogLevel>("debug", "info", "warn", "error"), help: "Structured JSON logs on stdout" },
 ];
 
