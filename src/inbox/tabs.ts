@@ -80,8 +80,9 @@ export function tabOf(d: Deps, userId: number | null, id: string | null): LiveTa
 /**
  * Rows remembered per tab. A busy "newest first" list gains a row with every conversation that gets a message,
  * so without a bound 200 such tabs held a set of every active conversation each (tens of MB, P8). The oldest
- * remembered rows are forgotten first: in such a list they are the ones pushed furthest down. A forgotten row
- * still arrives when it changes and sorts within the list; only its removal from a list would be missed.
+ * remembered rows are forgotten first, by their last change: in such a list they are the ones pushed furthest
+ * down. A forgotten row still arrives when it changes and sorts within the list; only its removal from a list
+ * would be missed.
  */
 const MAX_SHOWN = 400;
 
@@ -135,7 +136,13 @@ export function belongs(tab: LiveTab, f: RowView["facts"]): boolean {
  */
 export function wantsRow(tab: LiveTab, id: number, f: RowView["facts"]): boolean {
   if (!belongs(tab, f)) return tab.shown.delete(id);
-  if (tab.shown.has(id)) return true;
+  if (tab.shown.has(id)) {
+    // Least recently changed is forgotten first: a busy row at the top of the list must not be the one whose
+    // later removal (resolved, taken by someone else) goes unsent.
+    tab.shown.delete(id);
+    tab.shown.add(id);
+    return true;
+  }
   if (tab.more && tab.bound && !sortsBefore(tab, id, f)) return false;
   remember(tab, id);
   return true;
