@@ -14,12 +14,14 @@
 //   storm    bench/support/login-storm-client.ts: `--users` sign-ins spread evenly over `--spread` s, starting
 //            `--storm-at` s into the measured window; each is GET /login then POST /login (email, password,
 //            _csrf) → 303 with a cs_session cookie, its own cookie jar, open loop
+// First, unless --no-floor, the floor: bench/support/argon2-floor.ts, the storm's password checks alone in one Bun
+// process on the same schedule (argon2id with the app's parameters on Bun's thread pool), nothing else running.
 // Ingest latency is cut into windows of the same run: the baseline (the `--spread` s before the storm), the
 // storm (its first scheduled login to its last answer) and after; ratios to the baseline are what a noisy shared
 // box changes least. Server CPU and RSS are sampled every 250 ms; load average and PSI (avg10) per window.
 //
 //   bun run bench/login-storm.ts [--users 500] [--spread 10] [--rate 1000] [--seconds 30] [--storm-at 10]
-//                                [--warmup 2] [--json FILE] [--cpu-prof DIR]
+//                                [--warmup 2] [--no-floor] [--json FILE] [--cpu-prof DIR]
 //   npm run bench -- login-storm
 import { Database } from "bun:sqlite";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -40,12 +42,13 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "30" },
     "storm-at": { type: "string", default: "10" },
     warmup: { type: "string", default: "2" },
+    "no-floor": { type: "boolean", default: false },
     json: { type: "string" },
     "cpu-prof": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
-const USAGE = "usage: bun run bench/login-storm.ts [--users 500] [--spread 10] [--rate 1000] [--seconds 30] [--storm-at 10] [--warmup 2] [--json FILE] [--cpu-prof DIR]";
+const USAGE = "usage: bun run bench/login-storm.ts [--users 500] [--spread 10] [--rate 1000] [--seconds 30] [--storm-at 10] [--warmup 2] [--no-floor] [--json FILE] [--cpu-prof DIR]";
 if (args.help) {
   console.log(USAGE);
   process.exit(0);
@@ -134,6 +137,26 @@ async function seedUsers(dbPath: string, n: number): Promise<number> {
   })();
   db.close();
   return performance.now() - t;
+}
+
+interface Floor {
+  n: number;
+  failed: number;
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  cpu_s: number;
+  cpu_ms_per_verify: number;
+  wall_s: number;
+}
+
+/** The storm's argon2id verifies alone, in their own process, on the same schedule. */
+async function runFloor(): Promise<Floor> {
+  const proc = track(Bun.spawn([BUN, "run", join(import.meta.dir, "support/argon2-floor.ts"), "--users", String(USERS), "--spread", String(SPREAD)], { cwd: ROOT, stdout: "pipe", stderr: "inherit" }));
+  const out = await new Response(proc.stdout).text();
+  if ((await proc.exited) !== 0) throw new Error(`argon2 floor failed:\n${out}`);
+  return JSON.parse(out.trim().split("\n").at(-1)!) as Floor;
 }
 
 async function run() {
@@ -304,7 +327,7 @@ function table(rows: string[][]): string {
   return rows.map((r, ri) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ") + (ri === 0 ? "\n" + widths.map((w) => "-".repeat(w)).join("  ") : "")).join("\n");
 }
 
-type Result = Awaited<ReturnType<typeof run>>;
+type Result = Awaited<ReturnType<typeof run>> & { floor: Floor | null };
 
 function report(r: Result): string {
   const w = r.ingest;
@@ -336,6 +359,10 @@ function report(r: Result): string {
     ["GET + POST from the scheduled time ms", ms(l.total_ms.p50), ms(l.total_ms.p95), ms(l.total_ms.p99), ms(l.total_ms.max)],
     ["client start delay ms", ms(l.client_lag_ms.p50), ms(l.client_lag_ms.p95), ms(l.client_lag_ms.p99), ms(l.client_lag_ms.max)],
   ]);
+  const pool = r.thread_cpu_pct["Bun Pool #"]?.storm;
+  const stormS = r.windows.storm!.to_s - r.windows.storm!.from_s;
+  if (pool !== undefined) out += `\nserver thread pool (argon2id) during the storm: ${fmt(pool)}% of one core = ${fmt((pool * stormS * 10) / l.n, 1)} ms of CPU per login`;
+  if (r.floor) out += `\nfloor, the same ${r.floor.n} argon2id verifies alone on this box: p50 ${ms(r.floor.p50_ms)} / p95 ${ms(r.floor.p95_ms)} / p99 ${ms(r.floor.p99_ms)} / max ${ms(r.floor.max_ms)} ms, ${fmt(r.floor.cpu_ms_per_verify, 1)} ms of CPU per verify, ${fmt((r.floor.cpu_s / r.floor.wall_s) * 100)}% of one core`;
   out += `\nlogin GET + POST p50 per second of the storm (ms): ${l.per_second.map((x) => fmt(x)).join(", ")}`;
   out += `\nstorm client CPU: ${fmt(r.storm_client_cpu_s, 1)} s in all`;
   const th = Object.entries(r.thread_cpu_pct).filter(([, v]) => v.baseline >= 0.5 || v.storm >= 0.5).sort((a, b) => b[1].storm - a[1].storm);
@@ -362,7 +389,12 @@ async function main() {
   const load0 = loadavg()[0]!;
   console.log(`login storm benchmark (P10): ${m.date}, commit ${m.commit}, ${m.cpus} vCPU (${m.cpu}), ${m.mem_gib} GiB RAM, ${m.os}, bun ${m.bun}`);
   console.log(`${USERS} logins over ${SPREAD} s, starting ${STORM_AT} s into ${SECONDS} s of ingest at ${RATE} msg/s (after ${WARMUP} s warm-up); load average ${load0.toFixed(2)}, PSI ${JSON.stringify(pressure())}\n`);
-  const r = await run();
+  let floor: Floor | null = null;
+  if (!args["no-floor"]) {
+    log(`floor: ${USERS} argon2id verifies over ${SPREAD} s, alone`);
+    floor = await runFloor();
+  }
+  const r = { ...(await run()), floor };
   console.log(report(r));
   console.log(`\nP10 targets:\n${verdict(r).join("\n")}`);
   console.log(`\nload average after: ${loadavg()[0]!.toFixed(2)}`);
