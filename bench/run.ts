@@ -12,6 +12,7 @@ const TARGETS: Record<string, string> = {
   sendloop: "P3",
   inbox: "P4 P5 P8",
   api: "P9",
+  "login-storm": "P10",
 };
 
 /** Benchmark name → its first comment line. */
