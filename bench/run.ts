@@ -29,7 +29,7 @@ function benchmarks(): Map<string, string> {
 
 function list(all: Map<string, string>): void {
   console.log("usage: npm run bench -- <name> [options]   (e.g. npm run bench -- startup --runs 10)\n\nbenchmarks:");
-  for (const [name, what] of all) console.log(`  ${name.padEnd(10)} ${(TARGETS[name] ?? "").padEnd(10)} ${what}`);
+  for (const [name, what] of all) console.log(`  ${name.padEnd(12)} ${(TARGETS[name] ?? "").padEnd(10)} ${what}`);
   console.log("\nresults and the machine they ran on: docs/PERFORMANCE.md");
 }
 
