@@ -11,6 +11,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { prng, sign, webhookBody } from "./webhook";
+import { parseResponse } from "./openloop";
 
 const { values: a } = parseArgs({
   options: {
@@ -171,7 +172,6 @@ if (a.client === "fetch") {
     buf: Buffer | null;
     pending: Uint8Array | null;
   }
-  const CRLF2 = Buffer.from("\r\n\r\n");
   const port = Number(target.port || 80);
   const host = target.hostname;
 
@@ -196,18 +196,6 @@ if (a.client === "fetch") {
     c.pending = n < bytes.length ? bytes.subarray(Math.max(0, n)) : null;
   };
 
-  /** Parses a complete response from `b`, or returns null when more bytes are needed. */
-  const parse = (b: Buffer): number | null => {
-    const he = b.indexOf(CRLF2);
-    if (he < 0) return null;
-    const code = (b[9]! - 48) * 100 + (b[10]! - 48) * 10 + (b[11]! - 48);
-    const headers = b.toString("latin1", 0, he).toLowerCase();
-    const cl = /\r\ncontent-length: *(\d+)/.exec(headers);
-    if (cl) return b.length >= he + 4 + Number(cl[1]) ? code : null;
-    if (headers.includes("transfer-encoding: chunked")) return b.indexOf("0\r\n\r\n", he + 4) >= 0 ? code : null;
-    return code;
-  };
-
   const open = (c: Conn) =>
     Bun.connect<Conn>({
       hostname: host,
@@ -220,7 +208,7 @@ if (a.client === "fetch") {
         },
         data(_s, chunk) {
           const b = c.buf ? Buffer.concat([c.buf, chunk]) : chunk;
-          const code = parse(b);
+          const code = parseResponse(b);
           if (code === null) {
             c.buf = Buffer.from(b);
             return;

@@ -45,7 +45,7 @@ interface Conn {
 const CRLF2 = Buffer.from("\r\n\r\n");
 
 /** Parses a complete response from `b`: its status, or null when more bytes are needed. */
-function parseResponse(b: Buffer): number | null {
+export function parseResponse(b: Buffer): number | null {
   const he = b.indexOf(CRLF2);
   if (he < 0) return null;
   const code = (b[9]! - 48) * 100 + (b[10]! - 48) * 10 + (b[11]! - 48);
