@@ -27,7 +27,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { BUN, ROOT, driveGenerator, fmt, machine, pct, pressure, spawnServer, track, type Served } from "./support/common";
+import { BUN, ROOT, driveGenerator, fmt, machine, pct, pressure, spawnServer, table, track, type Served } from "./support/common";
 import { BENCH_TOKEN, startBenchGraph } from "./support/fake-graph";
 import { BENCH_PHONE_ID, BENCH_WABA_ID, slotOf } from "./support/webhook";
 
@@ -267,11 +267,6 @@ async function runCentralino(tag: string, poolRate: number): Promise<Result> {
     graph.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r, ri) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ") + (ri === 0 ? "\n" + widths.map((w) => "-".repeat(w)).join("  ") : "")).join("\n");
 }
 
 function report(results: Result[]): string {

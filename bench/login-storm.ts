@@ -29,7 +29,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { hashPassword } from "../src/auth/passwords";
-import { BUN, ROOT, cpuSeconds, driveGenerator, fmt, machine, pct, pressure, rssMb, spawnServer, track, type Served } from "./support/common";
+import { BUN, ROOT, cpuSeconds, driveGenerator, fmt, machine, pct, pressure, rssMb, spawnServer, table, track, type Served } from "./support/common";
 import { BENCH_TOKEN, startBenchGraph } from "./support/fake-graph";
 import type { LoginSample } from "./support/login-storm-client";
 import { BENCH_PHONE_ID, BENCH_WABA_ID } from "./support/webhook";
@@ -320,11 +320,6 @@ async function run() {
     graph.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
-  return rows.map((r, ri) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ") + (ri === 0 ? "\n" + widths.map((w) => "-".repeat(w)).join("  ") : "")).join("\n");
 }
 
 type Result = Awaited<ReturnType<typeof run>> & { floor: Floor | null };

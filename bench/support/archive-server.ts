@@ -4,7 +4,7 @@
 // made (LOG_LEVEL=info writes one line per request; webhooks are logged at debug and do not flood it).
 import { readFileSync } from "node:fs";
 import type { Subprocess } from "bun";
-import { BUN, ROOT, track } from "./common";
+import { BUN, ROOT, stopProcess, track } from "./common";
 
 export interface ArchiveServer {
   proc: Subprocess<"ignore", "pipe", "pipe">;
@@ -114,16 +114,7 @@ export async function startArchiveServer(env: Record<string, string>, opts: { ri
     notes: () => [...notes],
     output: () => out,
     rss: () => memOf(proc.pid),
-    async stop(signal = "SIGTERM", ms = 60_000) {
-      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
-      proc.kill(signal);
-      const code = await Promise.race([proc.exited, Bun.sleep(ms).then(() => null)]);
-      if (code === null) {
-        proc.kill("SIGKILL");
-        await proc.exited;
-      }
-      return code;
-    },
+    stop: (signal: NodeJS.Signals = "SIGTERM", ms = 60_000) => stopProcess(proc, signal, ms),
   };
 }
 

@@ -3,18 +3,10 @@
 // built from templates with slots (products, colours, sizes, cities, order numbers, dates). Order numbers and
 // tracking codes make a long tail of one-off tokens, as in a real archive; a fixed list of rare words is sprinkled
 // at known rates, so a search bench has common terms, rare terms, prefixes and phrases whose frequency is known.
+import { prng } from "./webhook";
 
-/** A seeded PRNG (mulberry32); the same seed gives the same archive. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (mulberry32, the traffic generators' one); the same seed gives the same archive. */
+export const rng = prng;
 
 const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
 

@@ -70,16 +70,7 @@ export async function spawnServer(cmd: string[], env: Record<string, string>, ur
     proc,
     url,
     output: () => out,
-    async stop(signal = "SIGTERM", ms = 30_000) {
-      if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
-      proc.kill(signal);
-      const code = await Promise.race([proc.exited, Bun.sleep(ms).then(() => null)]);
-      if (code === null) {
-        proc.kill("SIGKILL");
-        await proc.exited;
-      }
-      return code;
-    },
+    stop: (signal: NodeJS.Signals = "SIGTERM", ms = 30_000) => stopProcess(proc, signal, ms),
   };
 }
 
@@ -169,4 +160,22 @@ export async function driveGenerator<G>(server: Served, proc: Bun.Subprocess<"ig
   const gen = JSON.parse(out.trim().split("\n").at(-1)!) as G;
   const wall = (end.t - start.t) / 1000;
   return { gen, rss: rss.stop(), serverCpuPct: ((end.server - start.server) / wall) * 100, genCpuPct: ((genCpu - start.gen) / wall) * 100, box: { load1: loadavg()[0]!, psi: pressure() } };
+}
+
+/** Signals a spawned process and waits up to `ms` for it to exit, then kills it; returns its exit code (null if killed). */
+export async function stopProcess(proc: Subprocess, signal: NodeJS.Signals = "SIGTERM", ms = 30_000): Promise<number | null> {
+  if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
+  proc.kill(signal);
+  const code = await Promise.race([proc.exited, Bun.sleep(ms).then(() => null)]);
+  if (code === null) {
+    proc.kill("SIGKILL");
+    await proc.exited;
+  }
+  return code;
+}
+
+/** A plain-text table: the first column left-aligned, the others right-aligned, a rule under the header row. */
+export function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  return rows.map((r, ri) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ") + (ri === 0 ? "\n" + widths.map((w) => "-".repeat(w)).join("  ") : "")).join("\n");
 }

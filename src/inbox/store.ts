@@ -2,7 +2,7 @@
 // the local copy of media an agent sends. Visibility is part of every list query: an agent only ever reads
 // rows of numbers its teams serve or conversations assigned to it (PRODUCT.md C5, R6).
 import type { Db } from "../platform/db";
-import type { MessageRow } from "../conversations";
+import type { ConversationRow, MessageRow } from "../conversations";
 
 export type View = "mine" | "unassigned" | "waiting" | "team" | "all";
 export type Sort = "waiting" | "recent";
@@ -28,21 +28,12 @@ export interface InboxFilter {
   limit: number;
 }
 
-export interface InboxRow {
-  id: number;
-  number_id: number;
-  contact_id: number;
-  status: "open" | "snoozed" | "resolved";
-  assignee_id: number | null;
-  team_id: number | null;
-  unread: number;
-  last_message_at: number;
-  last_inbound_at: number | null;
-  last_reply_at: number | null;
-  waiting_since: number | null;
-  snoozed_until: number | null;
-  resolved_at: number | null;
-  created_at: number;
+/** A list row: the conversation's own columns, and what the list shows of its contact and last message. */
+export interface InboxRow
+  extends Pick<
+    ConversationRow,
+    "id" | "number_id" | "contact_id" | "status" | "assignee_id" | "team_id" | "unread" | "last_message_at" | "last_inbound_at" | "last_reply_at" | "waiting_since" | "snoozed_until" | "resolved_at" | "created_at"
+  > {
   contact_name: string;
   phone: string | null;
   country: string | null;
